@@ -1,0 +1,125 @@
+"""Parsing of the dates news pages print (ISO, Arabic month names, Eastern digits) into ISO 8601
+with a UTC offset, applying a site's time zone only when the page gives none."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from crawler.text import EASTERN_DIGITS
+
+# Levantine (Syriac) month names and spelling variants, as the Egyptian forms dateparser knows.
+_MONTHS = {
+    "كانون الثاني": "يناير",
+    "كانون ثاني": "يناير",
+    "شباط": "فبراير",
+    "آذار": "مارس",
+    "اذار": "مارس",
+    "نيسان": "أبريل",
+    "أيار": "مايو",
+    "ايار": "مايو",
+    "حزيران": "يونيو",
+    "تموز": "يوليو",
+    "آب": "أغسطس",
+    "اب": "أغسطس",
+    "أيلول": "سبتمبر",
+    "ايلول": "سبتمبر",
+    "تشرين الأول": "أكتوبر",
+    "تشرين الاول": "أكتوبر",
+    "تشرين أول": "أكتوبر",
+    "تشرين الثاني": "نوفمبر",
+    "تشرين ثاني": "نوفمبر",
+    "كانون الأول": "ديسمبر",
+    "كانون الاول": "ديسمبر",
+    "كانون أول": "ديسمبر",
+    "ابريل": "أبريل",
+    "إبريل": "أبريل",
+    "اغسطس": "أغسطس",
+    "أغسطس": "أغسطس",
+    "اكتوبر": "أكتوبر",
+    "يونيه": "يونيو",
+    "يوليه": "يوليو",
+}
+_MONTH_RE = re.compile(
+    r"(?<![\w])(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")(?![\w])"
+)
+# ص/م mean AM/PM only after a clock time: "2021م" and "2021 م" are the Gregorian era mark.
+_MERIDIEM = [
+    (re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?)\s*(?:مساءً|مساءا|مساء|م)(?!\w)"), r"\1 PM"),
+    (re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?)\s*(?:صباحاً|صباحا|صباح|ص)(?!\w)"), r"\1 AM"),
+]
+_ERA = re.compile(r"(?<=\d)\s*م(?!\w)")
+_NOISE = re.compile(
+    r"(?:آخر تحديث|تاريخ النشر|نشر في|نشر|بتوقيت القاهرة|بتوقيت مكة المكرمة|GMT)[:：]?"
+)
+_SEPARATORS = re.compile(r"\s*[|،,]\s*|\s+-\s+")
+
+# Country-code domains whose time zone is a fair guess for an unregistered site.
+TLD_ZONES = {
+    "eg": "Africa/Cairo",
+    "sa": "Asia/Riyadh",
+    "ae": "Asia/Dubai",
+    "qa": "Asia/Qatar",
+    "kw": "Asia/Kuwait",
+    "bh": "Asia/Bahrain",
+    "om": "Asia/Muscat",
+    "jo": "Asia/Amman",
+    "lb": "Asia/Beirut",
+    "sy": "Asia/Damascus",
+    "iq": "Asia/Baghdad",
+    "ps": "Asia/Gaza",
+    "ye": "Asia/Aden",
+    "sd": "Africa/Khartoum",
+    "ly": "Africa/Tripoli",
+    "tn": "Africa/Tunis",
+    "dz": "Africa/Algiers",
+    "ma": "Africa/Casablanca",
+}
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    iso: str
+    raw: str
+    assumed: bool
+
+
+def parse_date(raw: str | None, timezone: str, date_order: str = "DMY") -> ParsedDate | None:
+    """Parse a page's date string; naive times get ``timezone`` and ``assumed=True``."""
+    if not raw or not raw.strip():
+        return None
+    raw = " ".join(raw.split())
+    value = _parse(raw, date_order)
+    if value is None or not 1990 <= value.year <= 2100:
+        return None
+    assumed = value.tzinfo is None
+    if assumed:
+        value = value.replace(tzinfo=ZoneInfo(timezone))
+    return ParsedDate(value.isoformat(timespec="seconds"), raw, assumed)
+
+
+def _parse(raw: str, date_order: str) -> datetime | None:
+    text = raw.translate(EASTERN_DIGITS)
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    text = _NOISE.sub(" ", text)
+    text = _MONTH_RE.sub(lambda m: _MONTHS[m.group(1)], text)
+    for pattern, repl in _MERIDIEM:
+        text = pattern.sub(repl, text)
+    text = _ERA.sub("", text)
+    text = _SEPARATORS.sub(" ", text).strip()
+    return dateparser.parse(
+        text,
+        languages=["ar", "en"],
+        settings={
+            "DATE_ORDER": date_order,
+            "PREFER_DAY_OF_MONTH": "first",
+            "STRICT_PARSING": False,
+        },
+    )

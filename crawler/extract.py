@@ -1,0 +1,713 @@
+"""Extraction: pure functions that turn a fetched page (url, html, site) into an ``Article``."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import trafilatura
+from lxml.etree import ParserError, _Element
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+
+from crawler.dates import TLD_ZONES, ParsedDate, parse_date
+from crawler.items import Article, Image
+from crawler.sites import Site, site_for_url
+from crawler.text import arabic_ratio, content_hash, join_blocks, normalize_line
+from crawler.urls import canonicalize_url
+
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "webpage",
+}
+
+# ------------------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode_html(data: bytes | str, content_type: str | None = None) -> str:
+    """Decode a page: declared charset (HTTP, then meta), else UTF-8, else the legacy Arabic
+    code page (windows-1256 or ISO-8859-6) under which the page reads as Arabic.
+
+    Browsers and Scrapy fall back to cp1252 for undeclared pages, which turns Arabic into mojibake.
+    """
+    if isinstance(data, str):
+        return data
+    declared = http_content_type_encoding(content_type) if content_type else None
+    declared = declared or html_body_declared_encoding(data)
+    if declared:
+        try:
+            return data.decode(_codec(declared))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return max(
+        (data.decode(codec, errors="replace") for codec in ("cp1256", "iso-8859-6")),
+        key=_arabic_plausibility,
+    )
+
+
+def _codec(name: str) -> str:
+    name = name.lower()
+    # Pages labelled Latin-1 or cp1252 that hold Arabic bytes are windows-1256 in practice.
+    return {"iso-8859-1": "cp1252", "latin-1": "cp1252", "windows-1252": "cp1252"}.get(name, name)
+
+
+_COMMON = ("ال", " في ", " من ", " على ", " إلى ", " أن ", "ة ", " و")
+
+
+def _arabic_plausibility(text: str) -> float:
+    score = sum(text.count(w) for w in _COMMON)
+    return score - 5 * text.count("\ufffd")
+
+
+# ------------------------------------------------------------------------------------------------
+# JSON-LD
+
+
+def parse_json_ld(doc: _Element) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, out of lists and ``@graph``; bad scripts are skipped."""
+    objects: list[dict[str, Any]] = []
+    for script in doc.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
+        data = _load_json(script.text_content() or "")
+        if data is not None:
+            objects.extend(_flatten(data))
+    return objects
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip().removeprefix("<!--").removesuffix("-->").strip()
+    text = text.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
+    for candidate in (text, re.sub(r",\s*([}\]])", r"\1", text)):
+        try:
+            return json.loads(candidate, strict=False)
+        except ValueError:
+            continue
+    return None
+
+
+def _flatten(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten(item)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _flatten(data["@graph"])
+        main = data.get("mainEntity")
+        if isinstance(main, dict | list):
+            yield from _flatten(main)
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type") or ()
+    return {str(x).lower() for x in ([t] if isinstance(t, str) else t)}
+
+
+def article_json_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The object describing the article: a NewsArticle-like type, richest first."""
+    best: dict[str, Any] = {}
+    best_rank = -1
+    for obj in objects:
+        types = _types(obj)
+        if not types & ARTICLE_TYPES:
+            continue
+        rank = (0 if "webpage" in types else 2) + ("headline" in obj) + ("articleBody" in obj)
+        if rank > best_rank:
+            best, best_rank = obj, rank
+    return best
+
+
+def _ld_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or value.get("text")
+    if isinstance(value, int | float):
+        value = str(value)
+    if isinstance(value, str):
+        value = (
+            normalize_line(lxml.html.fromstring(value).text_content()) if "<" in value else value
+        )
+        return normalize_line(value) or None
+    return None
+
+
+def _ld_names(value: Any, skip_organizations: bool = True) -> list[str]:
+    out: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            if skip_organizations and _types(item) & {"organization", "newsmediaorganization"}:
+                continue
+            item = item.get("name")
+        if isinstance(item, str):
+            out.extend(_split_names(item))
+    return out
+
+
+def _ld_images(value: Any) -> list[Image]:
+    images: list[Image] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            images.append(Image(item))
+        elif isinstance(item, dict):
+            url = item.get("url") or item.get("contentUrl")
+            if isinstance(url, list):
+                url = url[0] if url else None
+            if isinstance(url, str):
+                caption = _ld_text(item.get("caption")) or _ld_text(item.get("description"))
+                images.append(Image(url, caption))
+    return images
+
+
+# ------------------------------------------------------------------------------------------------
+# Meta tags
+
+
+def meta_tags(doc: _Element) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for meta in doc.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        content = meta.get("content")
+        if key and content and content.strip():
+            out.setdefault(key.strip().lower(), []).append(normalize_line(content))
+    return out
+
+
+def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        if meta.get(key):
+            return meta[key][0]
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Body blocks from HTML
+
+BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "blockquote", "li", "ul", "ol", "h1", "h2", "h3",
+    "h4", "h5", "h6", "pre", "table", "tr", "header", "footer", "figure", "dl", "dt", "dd",
+}  # fmt: skip
+HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
+FURNITURE_TAGS = {
+    "script", "style", "noscript", "iframe", "figure", "figcaption", "aside", "nav", "footer",
+    "form", "button", "ins", "svg", "video", "audio", "object", "embed", "template", "select",
+    "input", "textarea", "img", "picture", "source", "header",
+}  # fmt: skip
+# Class or id tokens that mark furniture inside an article container.
+FURNITURE_TOKENS = {
+    "ad", "ads", "advert", "advertisement", "adslot", "ad-slot", "ad-container", "banner",
+    "share", "sharing", "social", "share-bar", "sharebar", "related", "read-also", "readalso",
+    "more-on", "tags", "tag-list", "breadcrumb", "breadcrumbs", "caption", "wp-caption-text",
+    "newsletter", "subscribe", "comments", "comment", "masthead", "author-box", "print",
+    "font-size", "fontsize", "most-read", "mostread", "recommended", "outbrain", "taboola",
+    "video-player", "player", "promo", "sidebar", "widget", "copyright",
+}  # fmt: skip
+_TOKEN_SPLIT = re.compile(r"[\s_]+")
+
+
+def _is_furniture(el: _Element, extra_tokens: frozenset[str] = frozenset()) -> bool:
+    if not isinstance(el.tag, str):
+        return False
+    if el.tag in FURNITURE_TAGS:
+        return True
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style:
+        return True
+    tokens = set(_TOKEN_SPLIT.split(f"{el.get('class', '')} {el.get('id', '')}".lower()))
+    tokens.discard("")
+    return bool(tokens & (FURNITURE_TOKENS | extra_tokens))
+
+
+def html_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[list[str], float]:
+    """Blocks of text inside ``container`` in page order, and the share of it that is link text.
+
+    Block elements and ``<br>`` end a block, so text written as ``<br>``-separated runs inside a
+    ``<div>`` becomes paragraphs like ``<p>`` text does. Furniture is skipped entirely.
+    """
+    skip: set[_Element] = set()
+    for selector in remove:
+        try:
+            skip.update(container.cssselect(selector))
+        except Exception:  # noqa: BLE001 - a bad per-site selector must not stop extraction
+            continue
+    blocks: list[str] = []
+    current: list[str] = []
+    link_chars = 0
+    total_chars = 0
+
+    def flush() -> None:
+        if current:
+            line = normalize_line("".join(current))
+            if line:
+                blocks.append(line)
+            current.clear()
+
+    def walk(el: _Element, in_link: bool) -> None:
+        nonlocal link_chars, total_chars
+        for child in el:
+            if not isinstance(child.tag, str):
+                if child.tail:
+                    current.append(child.tail)
+                continue
+            if child in skip or _is_furniture(child):
+                if child.tag in BLOCK_TAGS or child.tag == "br":
+                    flush()
+            elif child.tag == "br":
+                flush()
+            else:
+                is_block = child.tag in BLOCK_TAGS
+                if is_block:
+                    flush()
+                if child.text:
+                    current.append(child.text)
+                    n = len(child.text.strip())
+                    total_chars += n
+                    if in_link or child.tag == "a":
+                        link_chars += n
+                walk(child, in_link or child.tag == "a")
+                if is_block:
+                    flush()
+            if child.tail:
+                current.append(child.tail)
+                total_chars += len(child.tail.strip())
+
+    if container.text:
+        current.append(container.text)
+        total_chars += len(container.text.strip())
+    walk(container, container.tag == "a")
+    flush()
+    return blocks, (link_chars / total_chars if total_chars else 0.0)
+
+
+def _densest_container(doc: _Element) -> _Element | None:
+    """The element holding the most paragraph text: a fallback for pages without selectors."""
+    scores: dict[_Element, float] = {}
+    for el in doc.iter("p", "br"):
+        parent = el.getparent()
+        if parent is None:
+            continue
+        text = (el.text_content() if el.tag == "p" else (el.tail or "")).strip()
+        if len(text) < 25:
+            continue
+        if any(_is_furniture(a) for a in [parent, *parent.iterancestors()]):
+            continue
+        scores[parent] = scores.get(parent, 0) + len(text)
+        grand = parent.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0) + len(text) / 2
+    if not scores:
+        return None
+    return max(scores, key=lambda e: scores[e])
+
+
+# ------------------------------------------------------------------------------------------------
+# Choosing the body
+
+
+@dataclass
+class Candidate:
+    source: str
+    blocks: list[str]
+    link_density: float = 0.0
+
+    @property
+    def length(self) -> int:
+        return sum(len(b) for b in self.blocks)
+
+    @property
+    def score(self) -> float:
+        """Length of real text, discounted for links and for flat, unparagraphed text."""
+        score = self.length * (1 - self.link_density) ** 2
+        if len(self.blocks) == 1 and self.length > 400:
+            score *= 0.8
+        if self.source == "selectors":
+            # Site knowledge wins over a generic guess that may have swallowed comments or lists.
+            score *= 1.3
+        return score
+
+
+def choose_body(candidates: list[Candidate]) -> Candidate | None:
+    """The best body: highest score, but a JSON-LD body the HTML text extends (cut short) or
+    restates (flat) loses to that HTML text."""
+    usable = [c for c in candidates if c.blocks and c.link_density < 0.6]
+    if not usable:
+        return None
+    best = max(usable, key=lambda c: c.score)
+    if best.source == "json-ld":
+        ld = _squash(" ".join(best.blocks))
+        for other in sorted(usable, key=lambda c: c.score, reverse=True):
+            if other is best:
+                continue
+            html = _squash(" ".join(other.blocks))
+            head = ld[: min(len(ld), 200)].rstrip(".… ")
+            if head and head in html and len(other.blocks) > len(best.blocks):
+                return other
+    return best
+
+
+_SQUASH = re.compile(r"\W+")
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text)
+
+
+def _json_ld_body(value: Any) -> list[str]:
+    text = _ld_raw_text(value)
+    if not text:
+        return []
+    if "<" in text and ">" in text:
+        try:
+            blocks, _ = html_blocks(lxml.html.fragment_fromstring(text, create_parent="div"))
+            return blocks
+        except (ParserError, ValueError):
+            pass
+    return [b for b in (normalize_line(x) for x in text.splitlines()) if b]
+
+
+def _ld_raw_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = "\n".join(v for v in value if isinstance(v, str))
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _generic_blocks(html: str, url: str) -> list[str]:
+    text = trafilatura.extract(
+        html,
+        url=url,
+        output_format="txt",
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        favor_precision=True,
+    )
+    return [b for b in (normalize_line(x) for x in (text or "").splitlines()) if b]
+
+
+# ------------------------------------------------------------------------------------------------
+# The record
+
+
+def extract(
+    url: str,
+    html: bytes | str,
+    site: Site | None = None,
+    *,
+    content_type: str | None = None,
+    fetched_at: datetime | None = None,
+    hints: dict[str, str] | None = None,
+) -> Article:
+    """Extract the article record of one page.
+
+    ``site`` defaults to the registered site owning ``url``; ``hints`` carries what discovery
+    already knows of the page (``title`` and ``published`` from a news sitemap), used only when the
+    page itself does not say.
+    """
+    site = site or site_for_url(url)
+    hints = hints or {}
+    text = decode_html(html, content_type)
+    try:
+        doc = lxml.html.document_fromstring(text)
+    except (ParserError, ValueError):
+        doc = lxml.html.document_fromstring("<html><body></body></html>")
+    sel = site.selectors if site else None
+    ld = article_json_ld(parse_json_ld(doc))
+    meta = meta_tags(doc)
+
+    title_sel = _select_text(doc, sel.title if sel else None) or _select_text(doc, "h1")
+    title = _title(
+        _ld_text(ld.get("headline")) or _ld_text(ld.get("name")),
+        _first(meta, "og:title", "twitter:title"),
+        title_sel,
+        _select_text(doc, "title"),
+        hints.get("title"),
+    )
+
+    images = _images(doc, url, ld, meta, sel.body if sel else None)
+    captions = {img.caption for img in images if img.caption}
+
+    candidates: list[Candidate] = []
+    if sel and sel.body:
+        containers = _css(doc, sel.body)
+        if containers:
+            blocks: list[str] = []
+            links = 0.0
+            for container in containers[:1]:
+                blocks, links = html_blocks(container, sel.remove)
+            candidates.append(Candidate("selectors", blocks, links))
+    generic = _generic_blocks(text, url)
+    if generic:
+        candidates.append(Candidate("generic", generic))
+    else:
+        dense = _densest_container(doc)
+        if dense is not None:
+            blocks, links = html_blocks(dense)
+            candidates.append(Candidate("generic", blocks, links))
+    ld_body = _json_ld_body(ld.get("articleBody"))
+    if ld_body:
+        candidates.append(Candidate("json-ld", ld_body))
+    for c in candidates:
+        c.blocks = _drop_furniture_lines(c.blocks, title, captions)
+    chosen = choose_body(candidates)
+    body = join_blocks(chosen.blocks) if chosen else ""
+
+    tz = _timezone(site, url)
+    order = site.date_order if site else "DMY"
+    published = _date(
+        [
+            ld.get("datePublished"),
+            ld.get("dateCreated"),
+            ld.get("uploadDate"),
+            _first(meta, "article:published_time", "og:published_time", "datepublished",
+                   "pubdate", "publishdate", "publish-date", "date", "dc.date.issued",
+                   "sailthru.date", "parsely-pub-date"),
+            _time_attr(doc, sel.date if sel else None),
+            _select_text(doc, sel.date if sel else None),
+            hints.get("published"),
+        ],
+        tz,
+        order,
+    )  # fmt: skip
+    modified = _date(
+        [
+            ld.get("dateModified"),
+            _first(meta, "article:modified_time", "og:updated_time", "datemodified",
+                   "last-modified", "dc.date.modified"),
+        ],
+        tz,
+        order,
+    )  # fmt: skip
+
+    canonical = _canonical(doc, url, meta, site)
+    fetched = (fetched_at or datetime.now(UTC)).astimezone(UTC)
+    return Article(
+        url=url,
+        canonical_url=canonical,
+        site=site.name if site else None,
+        language=_language(doc, ld, meta, body or title or ""),
+        title=title,
+        description=_ld_text(ld.get("description"))
+        or _first(meta, "og:description", "description", "twitter:description"),
+        body=body,
+        authors=_authors(doc, ld, meta, sel.author if sel else None),
+        section=_ld_text(ld.get("articleSection"))
+        or _first(meta, "article:section")
+        or _select_text(doc, sel.section if sel else None),
+        tags=_tags(doc, ld, meta, sel.tags if sel else None),
+        images=images,
+        published_at=published.iso if published else None,
+        published_raw=published.raw if published else None,
+        published_tz_assumed=published.assumed if published else False,
+        modified_at=modified.iso if modified else None,
+        modified_raw=modified.raw if modified else None,
+        modified_tz_assumed=modified.assumed if modified else False,
+        fetched_at=fetched.isoformat(timespec="seconds"),
+        content_hash=content_hash(title, body),
+        body_source=chosen.source if chosen else None,
+    )
+
+
+def _css(doc: _Element, selector: str | None) -> list[_Element]:
+    if not selector:
+        return []
+    try:
+        return list(doc.cssselect(selector))
+    except Exception:  # noqa: BLE001 - a bad per-site selector must not stop extraction
+        return []
+
+
+def _select_text(doc: _Element, selector: str | None) -> str | None:
+    for el in _css(doc, selector):
+        text = normalize_line(el.text_content())
+        if text:
+            return text
+    return None
+
+
+def _time_attr(doc: _Element, selector: str | None) -> str | None:
+    for el in _css(doc, selector):
+        if el.get("datetime"):
+            return el.get("datetime")
+    return None
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
+
+
+def _title(*candidates: str | None) -> str | None:
+    ld, og, h1, html_title, hint = candidates
+    if ld:
+        return ld
+    if og and h1 and (og.startswith(h1) or h1.startswith(og)):
+        return h1 if len(h1) <= len(og) else og
+    for value in (og, h1, html_title, hint):
+        if value:
+            parts = _TITLE_SEPARATORS.split(value)
+            # "Headline | Site name": keep the headline, the longest part.
+            return max(parts, key=len) if len(parts) > 1 and value is not h1 else value
+    return None
+
+
+def _drop_furniture_lines(blocks: list[str], title: str | None, captions: set[str]) -> list[str]:
+    """Blocks that are the headline or an image caption repeated inside the text go."""
+    out = [b for b in blocks if b not in captions]
+    if title:
+        while out and out[0] == title:
+            out.pop(0)
+    return out
+
+
+def _images(
+    doc: _Element, url: str, ld: dict[str, Any], meta: dict[str, list[str]], body_sel: str | None
+) -> list[Image]:
+    found: list[Image] = []
+    for fig in doc.iter("figure"):
+        img = fig.find(".//img")
+        src = _img_src(img) if img is not None else None
+        cap_el = fig.find(".//figcaption")
+        caption = normalize_line(cap_el.text_content()) if cap_el is not None else None
+        if src:
+            found.append(Image(src, caption or None))
+    for el in doc.xpath(
+        '//*[contains(concat(" ", normalize-space(@class), " "), " caption ")'
+        ' or contains(@class, "wp-caption-text") or contains(@class, "image-caption")]'
+    ):
+        if el.tag == "figcaption":
+            continue
+        caption = normalize_line(el.text_content())
+        parent = el.getparent()
+        img = parent.find(".//img") if parent is not None else None
+        src = _img_src(img) if img is not None else None
+        if src and caption:
+            found.append(Image(src, caption))
+    found = _ld_images(ld.get("image")) + found
+    for og in meta.get("og:image", []):
+        found.append(Image(og))
+    merged: dict[str, Image] = {}
+    for img in found:
+        absolute = urljoin(url, img.url.strip())
+        if not absolute.startswith(("http://", "https://")):
+            continue
+        known = merged.get(absolute)
+        if known is None:
+            merged[absolute] = Image(absolute, img.caption)
+        elif not known.caption and img.caption:
+            known.caption = img.caption
+    return list(merged.values())
+
+
+def _img_src(img: _Element) -> str | None:
+    for attr in ("src", "data-src", "data-original", "data-lazy-src"):
+        value = img.get(attr)
+        if value and not value.startswith("data:"):
+            return value
+    return None
+
+
+_AUTHOR_PREFIX = re.compile(r"^(?:كتب(?:ت|ه)?|بقلم|بواسطة|تقرير|إعداد|by)\s*[:：]?\s*", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:،|,|\s&\s|\sand\s)\s*")
+
+
+def _split_names(value: str) -> list[str]:
+    value = _AUTHOR_PREFIX.sub("", normalize_line(value))
+    if value.startswith(("http://", "https://")):
+        return []
+    return [n for n in _NAME_SPLIT.split(value) if n and len(n) <= 80]
+
+
+def _authors(
+    doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], selector: str | None
+) -> list[str]:
+    names = _ld_names(ld.get("author"))
+    if not names:
+        for value in meta.get("author", []) + meta.get("article:author", []):
+            names.extend(_split_names(value))
+    if not names:
+        for el in _css(doc, selector):
+            names.extend(_split_names(el.text_content()))
+    return list(dict.fromkeys(names))
+
+
+def _tags(
+    doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], selector: str | None
+) -> list[str]:
+    raw: list[str] = []
+    keywords = ld.get("keywords")
+    if isinstance(keywords, list):
+        raw.extend(k for k in keywords if isinstance(k, str))
+    elif isinstance(keywords, str):
+        raw.extend(re.split(r"[,،]", keywords))
+    if not raw:
+        raw.extend(meta.get("article:tag", []))
+    if not raw:
+        for value in meta.get("news_keywords", []) + meta.get("keywords", []):
+            raw.extend(re.split(r"[,،]", value))
+    if not raw:
+        raw.extend(el.text_content() for el in _css(doc, selector))
+    tags = (normalize_line(t) for t in raw)
+    return list(dict.fromkeys(t for t in tags if t))
+
+
+def _date(values: list[Any], tz: str, order: str) -> ParsedDate | None:
+    for value in values:
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str):
+            parsed = parse_date(value, tz, order)
+            if parsed:
+                return parsed
+    return None
+
+
+def _timezone(site: Site | None, url: str) -> str:
+    if site:
+        return site.timezone
+    host = urlsplit(url).hostname or ""
+    return TLD_ZONES.get(host.rsplit(".", 1)[-1], "UTC")
+
+
+def _canonical(doc: _Element, url: str, meta: dict[str, list[str]], site: Site | None) -> str:
+    candidates = [link.get("href") for link in doc.xpath('//link[@rel="canonical"]')]
+    candidates.append(_first(meta, "og:url"))
+    host = urlsplit(url).hostname or ""
+    for candidate in candidates:
+        if not candidate or not candidate.strip():
+            continue
+        absolute = urljoin(url, candidate.strip())
+        other = urlsplit(absolute).hostname or ""
+        same_site = site.owns(absolute) if site else _same_domain(host, other)
+        if absolute.startswith(("http://", "https://")) and same_site:
+            return canonicalize_url(absolute, site)
+    return canonicalize_url(url, site)
+
+
+def _same_domain(a: str, b: str) -> bool:
+    return a.split(".")[-2:] == b.split(".")[-2:]
+
+
+def _language(doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], text: str) -> str:
+    for value in (doc.get("lang"), _ld_text(ld.get("inLanguage")), _first(meta, "og:locale")):
+        if value:
+            return re.split(r"[-_]", value.strip())[0].lower()
+    return "ar" if arabic_ratio(text) > 0.5 else "und"

@@ -1,0 +1,1 @@
+"""Spiders generated from the site registry."""

@@ -1,0 +1,52 @@
+"""Canonical article URLs: one spelling per article whatever link, tracker or mirror led to it."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as w3lib_canonicalize
+
+if TYPE_CHECKING:
+    from crawler.sites import Site
+
+TRACKING_PARAMS = re.compile(
+    r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|ref|ref_src|"
+    r"cmpid|ocid|ito|at_medium|at_campaign|at_custom\d|smid|share|from|amp|output)$",
+    re.I,
+)
+_AMP_PATH = re.compile(r"(?:/amp/?$|^/amp(?=/)|\.amp$)", re.I)
+_ALIAS_PREFIXES = ("www.", "m.", "amp.", "mobile.")
+
+
+def canonicalize_url(url: str, site: Site | None = None) -> str:
+    """Lowercase host, the site's own host for its aliases (``m.``, ``amp.``, ``www.``), no
+    AMP path, no tracking parameters, no fragment, one percent-encoding (UTF-8, uppercase hex).
+
+    Query parameters that are not trackers stay: on some sites they are the article id.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    scheme = parts.scheme.lower() or "https"
+    if site is not None:
+        home = urlsplit(site.home)
+        bare = _strip_alias(host)
+        if site.owns(url) and bare == _strip_alias(home.hostname or ""):
+            host = home.hostname or host
+            scheme = home.scheme or scheme
+    path = _AMP_PATH.sub("", parts.path) or "/"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+         if not TRACKING_PARAMS.match(k)]
+    )  # fmt: skip
+    return w3lib_canonicalize(urlunsplit((scheme, host, path, query, "")))
+
+
+def _strip_alias(host: str) -> str:
+    for prefix in _ALIAS_PREFIXES:
+        if host.startswith(prefix):
+            return host[len(prefix) :]
+    return host
