@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install test lint demo clean
 
+# `make demo STATE=dir` keeps crawl state in dir across runs; without it every run starts fresh.
+STATE ?=
+
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -18,6 +21,9 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/python -m crawler.demo $(if $(STATE),--state $(STATE))
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

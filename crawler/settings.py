@@ -23,3 +23,15 @@ CONCURRENT_ITEMS = 8
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 LOG_LEVEL = "INFO"
+
+# Discovery bounds: how far section pagination walks back, and a page budget per run.
+SECTION_MAX_PAGES = 5
+CLOSESPIDER_PAGECOUNT = 2000
+
+# Local mirrors (the offline sample) and conditional GET for feeds, sitemaps and sections.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ConditionalGetMiddleware": 790,
+    "crawler.middlewares.MirrorMiddleware": 800,
+}
+MIRROR_HOSTS: dict[str, str] = {}
+STATE_PATH = ".state/crawler.sqlite3"

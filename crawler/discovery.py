@@ -1,0 +1,187 @@
+"""Pure parsing of discovery documents (robots.txt, sitemaps, Google News sitemaps, RSS and Atom
+feeds, section listings) into article links with the dates and titles they announce."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+from lxml.etree import _Element
+
+from crawler.dates import parse_date
+
+_XML_PARSER = lxml.etree.XMLParser(
+    resolve_entities=False, no_network=True, recover=True, huge_tree=False
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """One URL announced by a discovery document."""
+
+    url: str
+    published: str | None = None
+    """The announced publication (or last modification) time, as written."""
+    title: str | None = None
+    is_sitemap: bool = False
+    """True for a child sitemap of a sitemap index."""
+
+
+def parse_since(value: str | None, now: datetime) -> datetime:
+    """The start of the crawl window: ``2d``, ``36h``, ``90m``, an ISO date or datetime."""
+    if not value:
+        return now - timedelta(days=2)
+    value = value.strip()
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([dhm])", value)
+    if match:
+        amount, unit = float(match.group(1)), match.group(2)
+        delta = {"d": timedelta(days=amount), "h": timedelta(hours=amount)}.get(
+            unit, timedelta(minutes=amount)
+        )
+        return now - delta
+    try:
+        start = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"since={value!r}: use a duration like 2d, 36h or 90m, or an ISO date like 2026-11-20"
+        ) from None
+    return start if start.tzinfo else start.replace(tzinfo=now.tzinfo)
+
+
+def to_datetime(raw: str | None, timezone: str) -> datetime | None:
+    parsed = parse_date(raw, timezone)
+    return datetime.fromisoformat(parsed.iso) if parsed else None
+
+
+def robots_sitemaps(text: str) -> list[str]:
+    return [
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()
+    ]
+
+
+def _xml_root(body: bytes) -> _Element | None:
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gzip.decompress(body)
+        except OSError:
+            return None
+    try:
+        return lxml.etree.fromstring(body.strip(), parser=_XML_PARSER)
+    except lxml.etree.XMLSyntaxError:
+        return None
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def _child_text(el: _Element, *names: str) -> str | None:
+    for child in el.iter():
+        if _local(child.tag) in names and child.text and child.text.strip():
+            return child.text.strip()
+    return None
+
+
+def document_kind(body: bytes) -> str | None:
+    """``sitemapindex``, ``urlset``, ``rss``, ``feed`` (Atom), ``rdf`` or ``None`` (not XML)."""
+    root = _xml_root(body)
+    return _local(root.tag) if root is not None else None
+
+
+def parse_xml_links(body: bytes, base_url: str) -> Iterator[Link]:
+    """Links of a sitemap index, urlset (news extension kept), RSS or Atom document."""
+    root = _xml_root(body)
+    if root is None:
+        return
+    kind = _local(root.tag)
+    if kind == "sitemapindex":
+        for sm in root:
+            loc = _child_text(sm, "loc")
+            if loc:
+                yield Link(urljoin(base_url, loc), _child_text(sm, "lastmod"), is_sitemap=True)
+    elif kind == "urlset":
+        for entry in root:
+            if _local(entry.tag) != "url":
+                continue
+            loc = _child_text(entry, "loc")
+            if not loc:
+                continue
+            published = _child_text(entry, "publication_date") or _child_text(entry, "lastmod")
+            yield Link(urljoin(base_url, loc), published, _child_text(entry, "title"))
+    elif kind in ("rss", "rdf"):
+        for item in root.iter():
+            if _local(item.tag) != "item":
+                continue
+            link = _child_text(item, "link") or _child_text(item, "guid")
+            if link:
+                published = _child_text(item, "pubdate", "date", "published", "updated")
+                yield Link(urljoin(base_url, link), published, _child_text(item, "title"))
+    elif kind == "feed":
+        for entry in root:
+            if _local(entry.tag) != "entry":
+                continue
+            href = None
+            for link in entry:
+                if _local(link.tag) == "link" and link.get("rel", "alternate") == "alternate":
+                    href = link.get("href")
+                    break
+            if href:
+                published = _child_text(entry, "published", "updated")
+                yield Link(urljoin(base_url, href), published, _child_text(entry, "title"))
+
+
+def parse_listing(
+    html: str, base_url: str, listing: str | None, next_page: str | None
+) -> tuple[list[Link], str | None]:
+    """Article links of a section page (with the date printed beside each, when there is one)
+    and the URL of its next page."""
+    doc = lxml.html.document_fromstring(html or "<html></html>")
+    anchors = _select(doc, listing) if listing else []
+    if not anchors:
+        anchors = doc.xpath("//a[@href]")
+    links: list[Link] = []
+    for a in anchors:
+        href = a.get("href")
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
+            continue
+        links.append(
+            Link(urljoin(base_url, href), _nearby_time(a), " ".join(a.text_content().split()))
+        )
+    nxt = None
+    for el in (_select(doc, next_page) if next_page else []) or doc.xpath('//a[@rel="next"]'):
+        if el.get("href"):
+            nxt = urljoin(base_url, el.get("href"))
+            break
+    return links, nxt
+
+
+def _select(doc: _Element, selector: str) -> list[_Element]:
+    try:
+        return list(doc.cssselect(selector))
+    except Exception:  # noqa: BLE001 - a bad per-site selector falls back to every link
+        return []
+
+
+def _nearby_time(anchor: _Element) -> str | None:
+    """The time printed in the listing item of a link: its closest ancestor with one ``<time>``,
+    as long as that ancestor holds no other article's link."""
+    node: _Element | None = anchor
+    href = anchor.get("href")
+    for _ in range(4):
+        if node is None or any(a.get("href") != href for a in node.xpath(".//a[@href]")):
+            return None
+        times = node.xpath(".//time")
+        if len(times) == 1:
+            return times[0].get("datetime") or " ".join(times[0].text_content().split())
+        if len(times) > 1:
+            return None
+        node = node.getparent()
+    return None

@@ -1,0 +1,257 @@
+"""One spider per registered site, generated from the registry, plus ``news`` for any URL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+
+from crawler import discovery
+from crawler.discovery import Link
+from crawler.extract import extract
+from crawler.items import Article
+from crawler.sites import SITES, Site, site_for_url
+from crawler.urls import canonicalize_url
+
+DISCOVERY_META = {"handle_httpstatus_list": [304], "conditional": True}
+
+
+class NewsSpider(Spider):
+    """Discovers a site's new articles (news sitemaps, sitemaps, feeds, section pages) within the
+    ``since`` window and turns each article page into an ``Article``.
+
+    Arguments (``-a``): ``since`` (window start: ``2d`` by default, ``36h``, or an ISO date),
+    ``now`` (the moment the window ends; defaults to the current time: set it to crawl a snapshot),
+    ``max_pages`` (section pagination depth, default 5). The ``news`` spider takes
+    ``urls`` (comma-separated article, feed or sitemap URLs of any site) instead of a site.
+    """
+
+    name = "news"
+    site: ClassVar[Site | None] = None
+
+    def __init__(
+        self,
+        since: str | None = None,
+        now: str | None = None,
+        max_pages: str | int | None = None,
+        urls: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.now = datetime.fromisoformat(now) if now else datetime.now(UTC)
+        if self.now.tzinfo is None:
+            self.now = self.now.replace(tzinfo=UTC)
+        self.since = discovery.parse_since(since, self.now)
+        self.max_pages = int(max_pages) if max_pages is not None else 0
+        self.urls = [u.strip() for u in urls.split(",") if u.strip()]
+        if self.site is not None:
+            self.allowed_domains = list(self.site.domains)
+        elif not self.urls:
+            raise ValueError("the news spider needs -a urls=URL[,URL...]")
+        self._seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider.max_pages:
+            spider.max_pages = crawler.settings.getint("SECTION_MAX_PAGES", 5)
+        return spider
+
+    # -- start -------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        self.logger.info(
+            "window: %s .. %s", self.since.isoformat(timespec="minutes"), self.now.isoformat()
+        )
+        for request in self._start_requests():
+            yield request
+
+    def _start_requests(self) -> Iterator[Request]:
+        site = self.site
+        if site is None:
+            for url in self.urls:
+                yield Request(url, callback=self.parse_any, dont_filter=True)
+            return
+        yield Request(
+            urljoin(site.home, "/robots.txt"),
+            callback=self.parse_robots,
+            errback=self._ignore,
+            meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404]},
+        )
+        for url in site.news_sitemaps + site.feeds:
+            yield Request(url, callback=self.parse_xml, meta=DISCOVERY_META)
+        for url in self._dated(site.sitemaps):
+            yield Request(url, callback=self.parse_xml, meta=DISCOVERY_META)
+        for url in site.sections:
+            yield Request(url, callback=self.parse_section, meta={**DISCOVERY_META, "page": 1})
+
+    def _dated(self, templates: tuple[str, ...]) -> Iterator[str]:
+        """Sitemap URLs, ``{year}``/``{month}``/``{day}`` templates expanded over the window."""
+        zone = ZoneInfo(self.site.timezone if self.site else "UTC")
+        first, day = self.since.astimezone(zone).date(), self.now.astimezone(zone).date()
+        seen: set[str] = set()
+        while day >= first:
+            for template in templates:
+                url = template.format(year=day.year, month=day.month, day=day.day)
+                if url not in seen:
+                    seen.add(url)
+                    yield url
+            day -= timedelta(days=1)
+
+    def _ignore(self, failure: Any) -> None:
+        self.logger.debug("ignored: %s", failure)
+
+    # -- discovery ---------------------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return
+        for url in discovery.robots_sitemaps(response.text):
+            self.crawler.stats.inc_value("discovery/robots_sitemaps")
+            yield Request(url, callback=self.parse_xml, meta=DISCOVERY_META)
+
+    def parse_any(self, response: Response) -> Iterator[Any]:
+        """For the ``news`` spider: an XML document is discovery, an HTML page is an article."""
+        if discovery.document_kind(response.body):
+            yield from self.parse_xml(response)
+        else:
+            yield from self.parse_article(response)
+
+    def parse_xml(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        stats = self.crawler.stats
+        kind = discovery.document_kind(response.body)
+        if kind is None:
+            stats.inc_value("discovery/not_xml")
+            self.logger.warning("not a sitemap or feed: %s", response.url)
+            return
+        stats.inc_value(f"discovery/{kind}")
+        for link in discovery.parse_xml_links(response.body, response.url):
+            when = discovery.to_datetime(link.published, self._timezone(link.url))
+            if link.is_sitemap:
+                if when is not None and when < self.since:
+                    stats.inc_value("discovery/sitemap_skipped_old")
+                    continue
+                yield Request(link.url, callback=self.parse_xml, meta=DISCOVERY_META)
+                continue
+            if when is None and kind == "urlset" and not self._news_sitemap(response):
+                # An undated entry of an archive sitemap could be years old: the window cannot
+                # admit it, and a full archive would eat the page budget.
+                stats.inc_value("discovery/skipped_undated")
+                continue
+            if when is not None and when < self.since:
+                stats.inc_value("discovery/skipped_old")
+                continue
+            yield from self._article_request(link)
+
+    def parse_section(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response) or not isinstance(response, TextResponse):
+            return
+        stats = self.crawler.stats
+        page = response.meta.get("page", 1)
+        sel = self.site.selectors if self.site else None
+        links, next_url = discovery.parse_listing(
+            response.text,
+            response.url,
+            sel.listing if sel else None,
+            sel.next_page if sel else None,
+        )
+        new = old = 0
+        for link in links:
+            if not self._is_article(link.url):
+                continue
+            when = discovery.to_datetime(link.published, self._timezone(link.url))
+            if when is not None and when < self.since:
+                old += 1
+                continue
+            requests = list(self._article_request(link))
+            new += len(requests)
+            yield from requests
+        stats.inc_value("discovery/section_pages")
+        if not next_url:
+            return
+        if new == 0 or old > 0:
+            # Pagination walks back in time: a page that brought nothing new, or that already
+            # reached past the window, ends it.
+            stats.inc_value("discovery/pagination_stopped")
+            return
+        if page >= self.max_pages:
+            stats.inc_value("discovery/pagination_max_pages")
+            return
+        yield Request(next_url, callback=self.parse_section, meta={"page": page + 1})
+
+    def _article_request(self, link: Link) -> Iterator[Request]:
+        url = canonicalize_url(link.url, self.site or site_for_url(link.url))
+        if url in self._seen or not self._is_article(url):
+            return
+        self._seen.add(url)
+        self.crawler.stats.inc_value("discovery/articles")
+        hints = {k: v for k, v in (("title", link.title), ("published", link.published)) if v}
+        yield Request(url, callback=self.parse_article, meta={"hints": hints})
+
+    def _is_article(self, url: str) -> bool:
+        site = self.site or site_for_url(url)
+        return site.is_article(url) if site else True
+
+    def _news_sitemap(self, response: Response) -> bool:
+        return b"sitemap-news" in response.body[:2000]
+
+    def _not_modified(self, response: Response) -> bool:
+        if response.status == 304:
+            self.crawler.stats.inc_value("discovery/not_modified")
+            return True
+        return False
+
+    def _timezone(self, url: str) -> str:
+        site = self.site or site_for_url(url)
+        return site.timezone if site else "UTC"
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        stats = self.crawler.stats
+        site = self.site or site_for_url(response.url)
+        if site is not None and not site.is_article(response.url):
+            stats.inc_value("extract/not_article")
+            return
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+        article = extract(
+            response.url,
+            response.body,
+            site,
+            content_type=content_type,
+            hints=response.meta.get("hints"),
+        )
+        if not article.body:
+            stats.inc_value("extract/empty_body")
+            self.logger.warning("no article text found: %s", response.url)
+            return
+        published = article.published_at and datetime.fromisoformat(article.published_at)
+        if published and published < self.since:
+            stats.inc_value("discovery/article_too_old")
+            return
+        stats.inc_value(f"extract/body_source/{article.body_source}")
+        yield article
+
+
+def _spider_class(site: Site) -> type[NewsSpider]:
+    doc = f"Crawls {site.name} ({', '.join(site.domains)}) as declared in the site registry."
+    return type(
+        f"{site.name.title().replace('-', '')}Spider",
+        (NewsSpider,),
+        {"name": site.name, "site": site, "__doc__": doc, "__module__": __name__},
+    )
+
+
+for _site in SITES:
+    _cls = _spider_class(_site)
+    globals()[_cls.__name__] = _cls
+# The loader collects every Spider class in the module's namespace: no second name for the last.
+del _cls, _site

@@ -1,0 +1,114 @@
+"""Parsing of sitemaps, Google News sitemaps, feeds and section listings, and the crawl window."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from crawler import discovery
+
+NEWS_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+  <url>
+    <loc>https://www.vetogate.com/5712001</loc>
+    <lastmod>2026-11-28T10:00:00+02:00</lastmod>
+    <news:news>
+      <news:publication><news:name>فيتو</news:name>
+        <news:language>ar</news:language></news:publication>
+      <news:publication_date>2026-11-28T09:30:00+02:00</news:publication_date>
+      <news:title>عنوان الخبر</news:title>
+    </news:news>
+  </url>
+</urlset>""".encode()
+
+INDEX = b"""<?xml version="1.0"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <sitemap><loc>https://example.com/news.xml</loc><lastmod>2026-11-28</lastmod></sitemap>
+  <sitemap><loc>/archive-2025.xml</loc><lastmod>2025-01-31</lastmod></sitemap>
+</sitemapindex>"""
+
+RSS = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>فيتو</title>
+<item><title>خبر أول</title><link>https://www.vetogate.com/5712002?utm_source=rss</link>
+<pubDate>Fri, 27 Nov 2026 14:05:00 +0200</pubDate></item>
+<item><title>خبر ثان</title><guid>https://www.vetogate.com/5712003</guid></item>
+</channel></rss>""".encode()
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+<entry><title>t</title><link rel="alternate" href="https://a.example/n/1"/>
+<updated>2026-11-27T10:00:00Z</updated></entry></feed>"""
+
+
+def test_news_sitemap_keeps_publication_date_and_title() -> None:
+    (link,) = discovery.parse_xml_links(NEWS_SITEMAP, "https://www.vetogate.com/sitemaps/news.xml")
+    assert link.url == "https://www.vetogate.com/5712001"
+    assert link.published == "2026-11-28T09:30:00+02:00"
+    assert link.title == "عنوان الخبر"
+    assert discovery.document_kind(NEWS_SITEMAP) == "urlset"
+
+
+def test_gzipped_sitemap_index_gives_child_sitemaps_with_lastmod() -> None:
+    links = list(discovery.parse_xml_links(gzip.compress(INDEX), "https://example.com/sitemap.xml"))
+    assert [(link.url, link.published, link.is_sitemap) for link in links] == [
+        ("https://example.com/news.xml", "2026-11-28", True),
+        ("https://example.com/archive-2025.xml", "2025-01-31", True),
+    ]
+
+
+def test_rss_and_atom_items() -> None:
+    rss = list(discovery.parse_xml_links(RSS, "https://www.vetogate.com/rss.aspx"))
+    assert [link.title for link in rss] == ["خبر أول", "خبر ثان"]
+    assert rss[0].published == "Fri, 27 Nov 2026 14:05:00 +0200"
+    assert rss[1].url == "https://www.vetogate.com/5712003"
+    (atom,) = discovery.parse_xml_links(ATOM, "https://a.example/feed")
+    assert (atom.url, atom.published) == ("https://a.example/n/1", "2026-11-27T10:00:00Z")
+
+
+def test_not_xml_is_recognised() -> None:
+    assert discovery.document_kind(b"<html><body>not a feed</body></html>") in (None, "html")
+    assert list(discovery.parse_xml_links(b"\x00garbage", "https://x.example/")) == []
+
+
+def test_robots_sitemap_lines() -> None:
+    text = "User-agent: *\nDisallow: /search\nSitemap: https://www.vetogate.com/sitemap.xml\n"
+    assert discovery.robots_sitemaps(text) == ["https://www.vetogate.com/sitemap.xml"]
+
+
+def test_listing_links_carry_the_time_printed_beside_them() -> None:
+    html = """<div class="news-list">
+      <div class="news-item"><a class="news-title" href="/5712010">أ</a>
+        <time datetime="2026-11-28T09:10:00+02:00">اليوم</time></div>
+      <div class="news-item"><a class="news-title" href="/5712011">ب</a></div>
+    </div><a class="next" rel="next" href="?page=2">التالي</a>"""
+    links, nxt = discovery.parse_listing(
+        html, "https://www.vetogate.com/Section/1/x", ".news-list a.news-title", "a.next"
+    )
+    assert [(link.url, link.published) for link in links] == [
+        ("https://www.vetogate.com/5712010", "2026-11-28T09:10:00+02:00"),
+        ("https://www.vetogate.com/5712011", None),
+    ]
+    assert nxt == "https://www.vetogate.com/Section/1/x?page=2"
+
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, NOW - timedelta(days=2)),
+        ("7d", NOW - timedelta(days=7)),
+        ("36h", NOW - timedelta(hours=36)),
+        ("2026-11-01", datetime(2026, 11, 1, tzinfo=UTC)),
+        ("2026-11-01T08:00:00+02:00", datetime(2026, 11, 1, 6, 0, tzinfo=UTC)),
+    ],
+)
+def test_since_window(value: str | None, expected: datetime) -> None:
+    assert discovery.parse_since(value, NOW) == expected
+
+
+def test_bad_since_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="since='yesterday'"):
+        discovery.parse_since("yesterday", NOW)
