@@ -8,13 +8,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
 from lxml.etree import _Element
 
 from crawler.dates import parse_date
+from crawler.extract import article_json_ld, parse_json_ld
 
 _XML_PARSER = lxml.etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False
@@ -93,7 +94,8 @@ def _child_text(el: _Element, *names: str) -> str | None:
 def document_kind(body: bytes) -> str | None:
     """``sitemapindex``, ``urlset``, ``rss``, ``feed`` (Atom), ``rdf`` or ``None`` (not XML)."""
     root = _xml_root(body)
-    return _local(root.tag) if root is not None else None
+    kind = _local(root.tag) if root is not None else None
+    return kind if kind in ("sitemapindex", "urlset", "rss", "rdf", "feed") else None
 
 
 def parse_xml_links(body: bytes, base_url: str) -> Iterator[Link]:
@@ -185,3 +187,63 @@ def _nearby_time(anchor: _Element) -> str | None:
             return None
         node = node.getparent()
     return None
+
+
+_ASSET = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|json|pdf|zip|rar|mp[34]|avi|mov|woff2?|ttf|xml)$",
+    re.I,
+)
+_ARTICLE_PATH = re.compile(
+    r"(?:/\d{5,}(?:[/.\-_]|$)|/(?:19|20)\d{2}[/\-]\d{1,2}[/\-]\d{1,2}(?:/|$)"
+    r"|[/=][^/?=]*(?:-[^/?=-]+){3,}/?$)"
+)
+
+
+def feed_links(html: str, base_url: str) -> list[str]:
+    """Feeds a page announces with ``<link rel="alternate" type="application/rss+xml">``."""
+    doc = lxml.html.document_fromstring(html or "<html></html>")
+    return list(
+        dict.fromkeys(
+            urljoin(base_url, link.get("href"))
+            for link in doc.xpath('//link[@rel="alternate"][@href]')
+            if (link.get("type") or "").lower()
+            in ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
+        )
+    )
+
+
+def page_links(html: str, base_url: str) -> list[str]:
+    """The page's links to other HTML pages of the same host, in page order."""
+    doc = lxml.html.document_fromstring(html or "<html></html>")
+    host = urlsplit(base_url).hostname
+    out: dict[str, None] = {}
+    for a in doc.xpath("//a[@href]"):
+        href = a.get("href", "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "whatsapp:")):
+            continue
+        url = urljoin(base_url, href).split("#", 1)[0]
+        parts = urlsplit(url)
+        same_host = parts.scheme in ("http", "https") and parts.hostname == host
+        if same_host and not _ASSET.search(parts.path):
+            out[url] = None
+    return list(out)
+
+
+def looks_like_article(url: str, html: str) -> bool:
+    """Whether a page of an unregistered site is an article rather than a home, section or tag
+    page: a JSON-LD article type, ``og:type`` article, or an article-shaped URL with paragraphs."""
+    doc = lxml.html.document_fromstring(html or "<html></html>")
+    ld = article_json_ld(parse_json_ld(doc))
+    types = ld.get("@type") or ()
+    names = {str(t).lower() for t in ([types] if isinstance(types, str) else types)}
+    if names and names != {"webpage"}:
+        return True
+    og_type = doc.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()
+    if og_type == "article":
+        return True
+    if og_type and og_type != "article" and not _ARTICLE_PATH.search(urlsplit(url).path):
+        return False
+    if not _ARTICLE_PATH.search(urlsplit(url).path + ("?" + urlsplit(url).query)):
+        return False
+    long_paragraphs = [p for p in doc.iter("p") if len(p.text_content().strip()) >= 80]
+    return len(long_paragraphs) >= 2

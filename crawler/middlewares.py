@@ -22,7 +22,7 @@ class MirrorMiddleware:
 
     def __init__(self, hosts: dict[str, str]) -> None:
         self.hosts = {host.lower(): origin.rstrip("/") for host, origin in hosts.items()}
-        self.locals = {urlsplit(origin).netloc: host for host, origin in self.hosts.items()}
+        self.locals = {urlsplit(origin).netloc for origin in self.hosts.values()}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MirrorMiddleware:
@@ -32,9 +32,9 @@ class MirrorMiddleware:
         return cls(hosts)
 
     def process_request(self, request: Request) -> Request | None:
-        if "mirror_real_url" in request.meta:
-            return None
         parts = urlsplit(request.url)
+        if parts.netloc in self.locals:
+            return None
         origin = self.hosts.get((parts.hostname or "").lower())
         if origin is None:
             return None
@@ -45,7 +45,7 @@ class MirrorMiddleware:
             "allow_offsite": True,
             "dont_obey_robotstxt": True,
         }
-        return request.replace(url=local, meta=meta, dont_filter=True)
+        return request.replace(url=local, meta=meta)
 
     def process_response(self, request: Request, response: Response) -> Response:
         real = request.meta.get("mirror_real_url")
@@ -54,10 +54,9 @@ class MirrorMiddleware:
         location = response.headers.get(b"Location")
         if location and 300 <= response.status < 400:
             target = urlsplit(urljoin(request.url, location.decode("latin-1")))
-            host = self.locals.get(target.netloc)
-            if host is not None:
-                scheme = urlsplit(real).scheme
-                target = target._replace(scheme=scheme, netloc=host)
+            if target.netloc in self.locals:
+                origin = urlsplit(real)
+                target = target._replace(scheme=origin.scheme, netloc=origin.netloc)
             response.headers[b"Location"] = urlunsplit(target).encode("utf-8")
         return response.replace(url=real)
 

@@ -67,7 +67,7 @@ def test_rss_and_atom_items() -> None:
 
 
 def test_not_xml_is_recognised() -> None:
-    assert discovery.document_kind(b"<html><body>not a feed</body></html>") in (None, "html")
+    assert discovery.document_kind(b"<html><body>not a feed</body></html>") is None
     assert list(discovery.parse_xml_links(b"\x00garbage", "https://x.example/")) == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from scrapy import Request, Spider
@@ -28,8 +28,13 @@ class NewsSpider(Spider):
 
     Arguments (``-a``): ``since`` (window start: ``2d`` by default, ``36h``, or an ISO date),
     ``now`` (the moment the window ends; defaults to the current time: set it to crawl a snapshot),
-    ``max_pages`` (section pagination depth, default 5). The ``news`` spider takes
-    ``urls`` (comma-separated article, feed or sitemap URLs of any site) instead of a site.
+    ``max_pages`` (section pagination depth, default 5).
+
+    The ``news`` spider crawls sites that are not in the registry: ``urls`` (comma-separated home
+    pages, section pages, feeds, sitemaps or articles). It reads each host's robots.txt sitemaps
+    and the feeds pages link to, follows same-host links up to ``NEWS_MAX_DEPTH`` clicks, and
+    writes the pages that look like articles (JSON-LD article type, ``og:type`` article, or an
+    article-shaped URL with real text). Without ``since`` it takes articles of any date.
     """
 
     name = "news"
@@ -47,13 +52,21 @@ class NewsSpider(Spider):
         self.now = datetime.fromisoformat(now) if now else datetime.now(UTC)
         if self.now.tzinfo is None:
             self.now = self.now.replace(tzinfo=UTC)
-        self.since = discovery.parse_since(since, self.now)
         self.max_pages = int(max_pages) if max_pages is not None else 0
         self.urls = [u.strip() for u in urls.split(",") if u.strip()]
         if self.site is not None:
+            self.since = discovery.parse_since(since, self.now)
             self.allowed_domains = list(self.site.domains)
-        elif not self.urls:
-            raise ValueError("the news spider needs -a urls=URL[,URL...]")
+        else:
+            if not self.urls:
+                raise ValueError("the news spider needs -a urls=URL[,URL...]")
+            self.since = (
+                discovery.parse_since(since, self.now)
+                if since
+                else datetime.min.replace(tzinfo=UTC)
+            )
+            self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.urls} - {""})
+        self.max_depth = 2
         self._seen: set[str] = set()
 
     @classmethod
@@ -61,6 +74,7 @@ class NewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.max_pages:
             spider.max_pages = crawler.settings.getint("SECTION_MAX_PAGES", 5)
+        spider.max_depth = crawler.settings.getint("NEWS_MAX_DEPTH", 2)
         return spider
 
     # -- start -------------------------------------------------------------------------------
@@ -75,8 +89,16 @@ class NewsSpider(Spider):
     def _start_requests(self) -> Iterator[Request]:
         site = self.site
         if site is None:
+            origins = dict.fromkeys(urljoin(u, "/robots.txt") for u in self.urls)
+            for robots in origins:
+                yield Request(
+                    robots,
+                    callback=self.parse_robots,
+                    errback=self._ignore,
+                    meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404]},
+                )
             for url in self.urls:
-                yield Request(url, callback=self.parse_any, dont_filter=True)
+                yield Request(url, callback=self.parse_any, meta={"hops": 0})
             return
         yield Request(
             urljoin(site.home, "/robots.txt"),
@@ -117,11 +139,25 @@ class NewsSpider(Spider):
             yield Request(url, callback=self.parse_xml, meta=DISCOVERY_META)
 
     def parse_any(self, response: Response) -> Iterator[Any]:
-        """For the ``news`` spider: an XML document is discovery, an HTML page is an article."""
+        """For the ``news`` spider: an XML document is discovery; an HTML page is an article
+        when it looks like one, and its same-host links and feeds are followed either way."""
         if discovery.document_kind(response.body):
             yield from self.parse_xml(response)
-        else:
+            return
+        if not isinstance(response, TextResponse):
+            return
+        if discovery.looks_like_article(response.url, response.text):
             yield from self.parse_article(response)
+        hops = response.meta.get("hops", 0)
+        if hops >= self.max_depth:
+            return
+        for feed in discovery.feed_links(response.text, response.url):
+            yield Request(feed, callback=self.parse_xml, meta=DISCOVERY_META)
+        for link in discovery.page_links(response.text, response.url):
+            url = canonicalize_url(link)
+            if url not in self._seen:
+                self._seen.add(url)
+                yield Request(url, callback=self.parse_any, meta={"hops": hops + 1})
 
     def parse_xml(self, response: Response) -> Iterator[Request]:
         if self._not_modified(response):
@@ -163,7 +199,7 @@ class NewsSpider(Spider):
             sel.listing if sel else None,
             sel.next_page if sel else None,
         )
-        new = old = 0
+        fresh = old = unseen = dated = 0
         for link in links:
             if not self._is_article(link.url):
                 continue
@@ -171,15 +207,18 @@ class NewsSpider(Spider):
             if when is not None and when < self.since:
                 old += 1
                 continue
+            fresh += 1
+            dated += when is not None
             requests = list(self._article_request(link))
-            new += len(requests)
+            unseen += len(requests)
             yield from requests
         stats.inc_value("discovery/section_pages")
         if not next_url:
             return
-        if new == 0 or old > 0:
-            # Pagination walks back in time: a page that brought nothing new, or that already
-            # reached past the window, ends it.
+        # Pagination walks back in time. It goes on while the page's items are all inside the
+        # window; undated listings go on only while they bring links not seen in this run (the
+        # feed or sitemap may already have announced the dated ones, in any order).
+        if old > 0 or fresh == 0 or (dated == 0 and unseen == 0):
             stats.inc_value("discovery/pagination_stopped")
             return
         if page >= self.max_pages:
@@ -188,6 +227,7 @@ class NewsSpider(Spider):
         yield Request(next_url, callback=self.parse_section, meta={"page": page + 1})
 
     def _article_request(self, link: Link) -> Iterator[Request]:
+        """A request for an announced article, once per canonical URL."""
         url = canonicalize_url(link.url, self.site or site_for_url(link.url))
         if url in self._seen or not self._is_article(url):
             return

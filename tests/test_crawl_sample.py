@@ -1,0 +1,131 @@
+"""The real vetogate spider crawling the offline sample through a real local server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import validate_record
+from crawl_helpers import CrawlResult, crawl_sample
+
+from crawler.sample import SampleServer, Snapshot, _route_key
+from crawler.sites import get
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SampleServer]:
+    with SampleServer(Snapshot.load("vetogate")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def crawl(server: SampleServer, tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
+    return crawl_sample(tmp_path_factory.mktemp("crawl"), server)
+
+
+def _by_url(result: CrawlResult) -> dict[str, dict[str, Any]]:
+    return {r["url"]: r for r in result.records}
+
+
+def test_records_are_valid_real_vetogate_articles(crawl: CrawlResult) -> None:
+    assert crawl.records, crawl.log[-3000:]
+    site = get("vetogate")
+    for record in crawl.records:
+        validate_record(record)
+        assert record["url"].startswith("https://www.vetogate.com/"), record["url"]
+        assert site.is_article(record["url"])
+        assert record["site"] == "vetogate"
+
+
+def test_every_in_window_article_is_written_once(crawl: CrawlResult, server: SampleServer) -> None:
+    articles = server.snapshot.facts["articles"]
+    expected = {a["url"] for a in articles if a.get("in_window")}
+    canonical = [r["canonical_url"] for r in crawl.records]
+    assert expected <= set(canonical), expected - set(canonical)
+    assert len(canonical) == len(set(canonical))
+    too_old = {a["url"] for a in articles if not a.get("in_window")}
+    assert not too_old & set(canonical)
+
+
+def test_seed_article_is_extracted_as_the_record_issue_requires(
+    crawl: CrawlResult, seed_body: str
+) -> None:
+    (seed,) = [
+        r
+        for r in crawl.records
+        if r["title"] == "مباحثات هاتفية بين وزير الخارجية الأمريكي ونظيره القطري"
+    ]
+    assert seed["body"] == seed_body
+    assert any(img["caption"] == "أنتوني بلينكن" for img in seed["images"])
+    assert seed["published_at"] and seed["published_at"][-6] in "+-"
+
+
+def test_news_sitemap_fields_reach_the_records(crawl: CrawlResult, server: SampleServer) -> None:
+    only_in_sitemap = [
+        a for a in server.snapshot.facts["articles"] if "date_only_in_sitemap" in a["features"]
+    ]
+    assert only_in_sitemap
+    records = _by_url(crawl)
+    for article in only_in_sitemap:
+        record = records[article["url"]]
+        announced = datetime.fromisoformat(article["published_at"])
+        assert datetime.fromisoformat(record["published_at"]) == announced
+        assert record["published_raw"]
+
+
+def test_pagination_stops_at_the_window(crawl: CrawlResult, server: SampleServer) -> None:
+    requested = {_route_key(path) for path in crawl.requested}
+    sections = [p for p in requested if p.startswith("/Section/")]
+    assert any("?page=2" in p for p in sections)
+    assert not any("?page=3" in p or "?page=4" in p for p in sections), sections
+    assert crawl.stats.get("discovery/pagination_stopped", 0) >= 1
+
+
+def test_old_child_sitemap_is_skipped(crawl: CrawlResult) -> None:
+    requested = {_route_key(path) for path in crawl.requested}
+    assert "/sitemaps/news.xml" in requested
+    assert not any("archive" in p for p in requested)
+    assert crawl.stats["discovery/sitemap_skipped_old"] >= 1
+
+
+def test_nothing_outside_the_sample_is_requested(crawl: CrawlResult, server: SampleServer) -> None:
+    routes = server.snapshot.routes
+    assert [p for p in crawl.requested if _route_key(p) not in routes] == []
+    stats = crawl.stats
+    # Every request the downloader made reached the local server: none went anywhere else.
+    assert stats["downloader/request_count"] == len(crawl.requested)
+    assert "downloader/exception_count" not in stats
+    assert stats.get("offsite/filtered", 0) >= 1 or stats.get("discovery/articles", 0) > 0
+
+
+def test_tracking_parameters_do_not_fetch_an_article_twice(
+    crawl: CrawlResult, server: SampleServer
+) -> None:
+    tracked = server.snapshot.facts["tracking_url"]
+    target = tracked.split("?", 1)[0]
+    assert sum(1 for r in crawl.records if r["canonical_url"] == target) == 1
+    path = urlsplit(target).path
+    assert sum(1 for p in crawl.requested if _route_key(p).split("?")[0] == path) == 1
+
+
+def test_conditional_get_second_run_fetches_no_article(
+    server: SampleServer, tmp_path: Path
+) -> None:
+    first = crawl_sample(tmp_path, server)
+    assert first.records
+    second = crawl_sample(tmp_path, server)
+    assert second.stats.get("discovery/not_modified", 0) >= 2
+    assert second.stats.get("discovery/articles", 0) == 0
+    assert second.records == []
+
+
+def test_backfill_window_reaches_older_articles(server: SampleServer, tmp_path: Path) -> None:
+    now = datetime.fromisoformat(server.snapshot.facts["snapshot_time"])
+    since = (now - timedelta(days=14)).isoformat()
+    result = crawl_sample(tmp_path, server, args={"since": since})
+    older = {a["url"] for a in server.snapshot.facts["articles"] if not a.get("in_window")}
+    assert older & {r["canonical_url"] for r in result.records}
