@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -10,8 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import cssselect
 import lxml.html
 import trafilatura
+from lxml.cssselect import LxmlHTMLTranslator
 from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
@@ -49,10 +52,17 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
     declared = http_content_type_encoding(content_type) if content_type else None
     declared = declared or html_body_declared_encoding(data)
     if declared:
+        codec = _codec(declared)
         try:
-            return data.decode(_codec(declared))
+            text = data.decode(codec)
         except (LookupError, UnicodeDecodeError):
             pass
+        else:
+            if codec == "cp1252":
+                arabic = data.decode("cp1256", errors="replace")
+                if _arabic_plausibility(arabic) > max(_arabic_plausibility(text), 0):
+                    return arabic
+            return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -308,7 +318,8 @@ def _densest_container(doc: _Element) -> _Element | None:
         text = (el.text_content() if el.tag == "p" else (el.tail or "")).strip()
         if len(text) < 25:
             continue
-        if any(_is_furniture(a) for a in [parent, *parent.iterancestors()]):
+        # ASP.NET WebForms pages wrap the whole page in one <form>: that one is not furniture.
+        if any(_is_furniture(a) and a.tag != "form" for a in [parent, *parent.iterancestors()]):
             continue
         scores[parent] = scores.get(parent, 0) + len(text)
         grand = parent.getparent()
@@ -468,7 +479,7 @@ def extract(
     if ld_body:
         candidates.append(Candidate("json-ld", ld_body))
     for c in candidates:
-        c.blocks = _drop_furniture_lines(c.blocks, title, captions)
+        c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions)
     chosen = choose_body(candidates)
     body = join_blocks(chosen.blocks) if chosen else ""
 
@@ -484,6 +495,7 @@ def extract(
                    "sailthru.date", "parsely-pub-date"),
             _time_attr(doc, sel.date if sel else None),
             _select_text(doc, sel.date if sel else None),
+            _time_attr(doc, ARTICLE_TIME),
             hints.get("published"),
         ],
         tz,
@@ -529,12 +541,29 @@ def extract(
 
 
 def _css(doc: _Element, selector: str | None) -> list[_Element]:
+    """Matches of a selector group, alternative by alternative in the order written.
+
+    A registry entry lists alternatives by preference (``div.article-body #firstBodyDiv,
+    div.article-body``); document order would let an outer fallback win over the inner element.
+    """
     if not selector:
         return []
     try:
-        return list(doc.cssselect(selector))
+        alternatives = _css_alternatives(selector)
     except Exception:  # noqa: BLE001 - a bad per-site selector must not stop extraction
         return []
+    found: dict[_Element, None] = {}
+    for xpath in alternatives:
+        for el in doc.xpath(xpath):
+            found.setdefault(el, None)
+    return list(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _css_alternatives(selector: str) -> tuple[str, ...]:
+    # XPath strings, not compiled XPath objects: those must not be shared between threads.
+    translator = LxmlHTMLTranslator()
+    return tuple(translator.selector_to_xpath(alt) for alt in cssselect.parse(selector))
 
 
 def _select_text(doc: _Element, selector: str | None) -> str | None:
@@ -552,12 +581,18 @@ def _time_attr(doc: _Element, selector: str | None) -> str | None:
     return None
 
 
+# A machine-readable time of the article itself, not one of a ticker or a related-links list.
+ARTICLE_TIME = "[itemprop=datePublished][datetime], article time[datetime], main time[datetime]"
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
 
 
 def _title(*candidates: str | None) -> str | None:
     ld, og, h1, html_title, hint = candidates
     if ld:
+        # JSON-LD headlines are often cut to a length limit; the page's own headline is whole.
+        stem = ld.rstrip(".… ")
+        if h1 and len(h1) > len(stem) and h1.startswith(stem):
+            return h1
         return ld
     if og and h1 and (og.startswith(h1) or h1.startswith(og)):
         return h1 if len(h1) <= len(og) else og
@@ -569,12 +604,14 @@ def _title(*candidates: str | None) -> str | None:
     return None
 
 
-def _drop_furniture_lines(blocks: list[str], title: str | None, captions: set[str]) -> list[str]:
-    """Blocks that are the headline or an image caption repeated inside the text go."""
+def _drop_furniture_lines(
+    blocks: list[str], titles: set[str | None], captions: set[str]
+) -> list[str]:
+    """Blocks that are a headline (the record's title or the page's own heading, which can
+    differ from a JSON-LD headline) or an image caption repeated inside the text go."""
     out = [b for b in blocks if b not in captions]
-    if title:
-        while out and out[0] == title:
-            out.pop(0)
+    while out and out[0] in titles:
+        out.pop(0)
     return out
 
 
@@ -702,8 +739,19 @@ def _canonical(doc: _Element, url: str, meta: dict[str, list[str]], site: Site |
     return canonicalize_url(url, site)
 
 
+# Second-level labels under country codes (com.eg, gov.sa, co.ae): the registrable domain is one
+# label longer there, else every site under .com.eg would count as one site.
+_SECOND_LEVEL = {"com", "net", "org", "gov", "edu", "co", "ac", "info", "news", "mil", "sch"}
+
+
 def _same_domain(a: str, b: str) -> bool:
-    return a.split(".")[-2:] == b.split(".")[-2:]
+    return _registrable(a) == _registrable(b)
+
+
+def _registrable(host: str) -> list[str]:
+    labels = host.lower().rstrip(".").split(".")
+    size = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return labels[-size:]
 
 
 def _language(doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], text: str) -> str:

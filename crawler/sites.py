@@ -15,7 +15,11 @@ from urllib.parse import urlsplit
 
 @dataclass(frozen=True)
 class Selectors:
-    """CSS selectors for one site's article pages; every one is optional."""
+    """CSS selectors for one site's article pages; every one is optional.
+
+    In a group (``div#articleBody, div.newsStory``) the alternatives are tried in the order written,
+    so list the most precise first.
+    """
 
     title: str | None = None
     body: str | None = None
@@ -108,7 +112,8 @@ SITES: tuple[Site, ...] = (
             date="time[datetime], .date",
             author=".author-name",
             tags=".tags a",
-            section=".breadcrumb a:last-child",
+            # The last crumb is the section; `a:last-child` alone also matches the home crumb.
+            section=".breadcrumb li:last-child a, .breadcrumb > a:last-child",
             listing=".news-list a.news-title",
             next_page="a.next, a[rel=next]",
         ),
@@ -173,6 +178,7 @@ SITES: tuple[Site, ...] = (
             title="h1",
             body="#NewsStory",
             remove=(".min_related", "#ad-container", ".innerimg_mid", "div.tags-u"),
+            tags="div.tags-u a",
         ),
         # Its JSON-LD writes datePublished as M/D/YYYY h:mm:ss AM/PM without an offset.
         date_order="MDY",
@@ -210,6 +216,7 @@ SITES: tuple[Site, ...] = (
             body="#ContentPlaceHolder1_divContent",
             remove=(".st-inarticle-paragraph",),
             date="#ContentPlaceHolder1_divdate span",
+            author="#ContentPlaceHolder1_spnSource",
         ),
         source="URL shapes: 3 scrapers (2025); selectors: 2 scrapers (2025); no feed is "
         "confirmed; not verified against the live site",
@@ -226,6 +233,8 @@ SITES: tuple[Site, ...] = (
         selectors=Selectors(
             title="h1", body=".wysiwyg", remove=(".more-on",), listing="a.u-clickable-card__link"
         ),
+        # Old print pages stamp «(آخر تحديث) الساعة 14:20 (مكة المكرمة)، 11:20 (غرينتش)».
+        noise_rules=(r"\(?آخر تحديث\)?\s*الساعة\s.*\(غرينتش\)",),
         source="feed and sitemap: 5-10 public lists (2026); selectors: 2 scrapers (2025); "
         "not verified against the live site",
     ),
@@ -236,7 +245,14 @@ SITES: tuple[Site, ...] = (
         article_url=r"^/arabic/articles/[a-z0-9]+",
         feeds=("https://feeds.bbci.co.uk/arabic/rss.xml",),
         timezone="Europe/London",
-        selectors=Selectors(title="h1", body="main"),
+        # <main> also holds the timestamp, ad slots and the related/most-read sections.
+        selectors=Selectors(
+            title="h1",
+            body="main",
+            remove=("time", "section[aria-labelledby]", "[data-e2e=advertisement]"),
+        ),
+        # Strings of its live pages' chrome that survive in stored text.
+        noise_rules=(r"Got a TV Licence\?|time_stated_uk|Post update",),
         source="feed: 10+ public lists (2026); article URLs: 2 sources (2026); the page is a "
         "Next.js app, the body selector is a guess; not verified against the live site",
     ),

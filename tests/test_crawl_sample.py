@@ -129,3 +129,27 @@ def test_backfill_window_reaches_older_articles(server: SampleServer, tmp_path: 
     result = crawl_sample(tmp_path, server, args={"since": since})
     older = {a["url"] for a in server.snapshot.facts["articles"] if not a.get("in_window")}
     assert older & {r["canonical_url"] for r in result.records}
+
+
+def test_news_spider_crawls_an_unregistered_site_from_its_home_page(
+    server: SampleServer, tmp_path: Path
+) -> None:
+    # Served at its local address, the sample is a site the registry does not know.
+    result = crawl_sample(
+        tmp_path,
+        server,
+        site="news",
+        settings={"MIRROR_HOSTS": {}, "NEWS_MAX_DEPTH": 3},
+        args={"urls": server.url + "/"},
+    )
+    paths = {urlsplit(r["url"]).path for r in result.records}
+    facts = server.snapshot.facts["articles"]
+    linked = {urlsplit(a["url"]).path for a in facts if "home" in a.get("linked_from", [])}
+    assert linked <= paths, linked - paths
+    # Home, section and tag pages are followed but never written as articles.
+    assert all(p.strip("/").isdigit() for p in paths), paths
+    for record in result.records:
+        validate_record(record)
+        assert record["site"] is None
+        assert record["body"]
+    assert len(paths) == len(result.records)

@@ -66,7 +66,7 @@ class NewsSpider(Spider):
                 else datetime.min.replace(tzinfo=UTC)
             )
             self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.urls} - {""})
-        self.max_depth = 2
+        self.max_depth = 4
         self._seen: set[str] = set()
 
     @classmethod
@@ -74,7 +74,7 @@ class NewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.max_pages:
             spider.max_pages = crawler.settings.getint("SECTION_MAX_PAGES", 5)
-        spider.max_depth = crawler.settings.getint("NEWS_MAX_DEPTH", 2)
+        spider.max_depth = crawler.settings.getint("NEWS_MAX_DEPTH", 4)
         return spider
 
     # -- start -------------------------------------------------------------------------------

@@ -1,0 +1,466 @@
+"""Unit tests of extraction on small inline pages: JSON-LD shapes, body choice, the generic path,
+dates and time zones, legacy encodings, canonical URLs, authors and tags."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import lxml.html
+import pytest
+
+from crawler.dates import parse_date
+from crawler.extract import (
+    Candidate,
+    _densest_container,
+    article_json_ld,
+    choose_body,
+    extract,
+    parse_json_ld,
+)
+from crawler.items import Article, Image
+from crawler.sites import Selectors, Site
+from crawler.text import join_blocks
+
+# An unregistered domain with a generic TLD: no selectors, UTC for naive times.
+OTHER_URL = "https://akhbar.example.org/news/2024/07/14/story-1187"
+VETO_URL = "https://www.vetogate.com/5571234"
+
+TITLE = "ارتفاع نسبة المشاركة في الانتخابات المحلية"
+PARAGRAPHS = [
+    "قالت دراسة صادرة عن مركز مستقل إن نسبة المشاركة في الانتخابات المحلية ارتفعت بشكل ملحوظ مقارنة بالدورة السابقة في معظم المدن الكبرى.",  # noqa: E501
+    "وأضاف الباحثون أن الشباب شكلوا أكثر من ثلث الناخبين للمرة الأولى، وهو ما يعكس اهتماما متزايدا بالشأن العام بين الفئات الأصغر سنا.",  # noqa: E501
+    "ويرى مراقبون أن حملات التوعية عبر وسائل التواصل الاجتماعي لعبت دورا في هذه الزيادة، خاصة في الأحياء الجديدة على أطراف المدن.",  # noqa: E501
+]  # fmt: skip
+BODY = join_blocks(PARAGRAPHS)
+
+
+def page(head: str = "", body: str = "", lang: str = "ar") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}" dir="rtl"><head>{head}</head>'
+        f"<body>{body}</body></html>"
+    )
+
+
+def ld_script(data: Any) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+
+
+def article_html(paragraphs: list[str] = PARAGRAPHS, h1: str | None = TITLE) -> str:
+    heading = f"<h1>{h1}</h1>" if h1 else ""
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        '<header><div class="logo">موقع الأخبار</div><nav><a href="/">الرئيسية</a> '
+        '<a href="/economy">اقتصاد</a> <a href="/sport">رياضة</a></nav></header>'
+        f"<main><article>{heading}{text}</article></main>"
+        "<footer><p>جميع الحقوق محفوظة لموقع الأخبار</p></footer>"
+    )
+
+
+def run(html: str | bytes, url: str = OTHER_URL, **kwargs: Any) -> Article:
+    data = html.encode("utf-8") if isinstance(html, str) else html
+    return extract(url, data, **kwargs)
+
+
+NEWS_ARTICLE = {
+    "@type": "NewsArticle",
+    "headline": "عنوان من البيانات المنظمة",
+    "datePublished": "2024-07-14T10:30:00+03:00",
+    "author": {"@type": "Person", "name": "ليلى حسن"},
+}
+
+
+# ------------------------------------------------------------------------------------------------
+# JSON-LD shapes
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"@context": "https://schema.org", "@graph": [
+            {"@type": "WebSite", "name": "موقع الأخبار"},
+            {"@type": "BreadcrumbList", "itemListElement": []},
+            NEWS_ARTICLE,
+        ]},
+        [{"@context": "https://schema.org", "@type": "Organization", "name": "موقع الأخبار"},
+         NEWS_ARTICLE],
+        {"@context": "https://schema.org", "@type": "ItemPage", "mainEntity": NEWS_ARTICLE},
+    ],
+    ids=["graph", "top-level-list", "main-entity"],
+)  # fmt: skip
+def test_news_article_is_found_in_every_json_ld_shape(data: Any) -> None:
+    article = run(page(ld_script(data), article_html(h1="عنوان الصفحة المرئي")))
+    assert article.title == "عنوان من البيانات المنظمة"
+    assert article.published_at == "2024-07-14T10:30:00+03:00"
+    assert article.published_tz_assumed is False
+    assert article.authors == ["ليلى حسن"]
+
+
+def test_broken_json_ld_script_does_not_hide_a_valid_one() -> None:
+    broken = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "مكسور"</script>'
+    )
+    article = run(page(broken + ld_script(NEWS_ARTICLE), article_html()))
+    assert article.title == "عنوان من البيانات المنظمة"
+    assert article.authors == ["ليلى حسن"]
+
+
+def test_only_broken_json_ld_falls_back_to_meta_tags() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "عنوان "مكسور"",'
+        ' "datePublished": "2020-01-01T00:00:00Z"}</script>'
+        f'<meta property="og:title" content="{TITLE}">'
+        '<meta property="article:published_time" content="2024-07-14T08:00:00+02:00">'
+        '<meta name="author" content="سامي نور">'
+    )
+    article = run(page(head, article_html(h1=None)))
+    assert article.title == TITLE
+    assert article.published_at == "2024-07-14T08:00:00+02:00"
+    assert article.authors == ["سامي نور"]
+    assert article.body == BODY
+
+
+def test_trailing_commas_in_json_ld_are_tolerated() -> None:
+    script = (
+        '<script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "headline": "عنوان بفاصلة زائدة", "keywords": ["الانتخابات", "الشباب",],'
+        ' "author": [{"@type": "Person", "name": "ليلى حسن",},],}</script>'
+    )
+    article = run(page(script, article_html()))
+    assert article.title == "عنوان بفاصلة زائدة"
+    assert article.tags == ["الانتخابات", "الشباب"]
+    assert article.authors == ["ليلى حسن"]
+
+
+def test_json_ld_headline_cut_short_gives_way_to_the_whole_h1() -> None:
+    data = {**NEWS_ARTICLE, "headline": TITLE[:20] + "..."}
+    article = run(page(ld_script(data), article_html()))
+    assert article.title == TITLE
+    assert article.body == BODY
+
+
+def test_json_ld_objects_come_out_of_graphs_lists_and_main_entity() -> None:
+    doc = lxml.html.document_fromstring(
+        page(ld_script([{"@graph": [{"@type": "WebPage", "mainEntity": NEWS_ARTICLE}]}]))
+    )
+    objects = parse_json_ld(doc)
+    assert NEWS_ARTICLE in objects
+    assert article_json_ld(objects) == NEWS_ARTICLE
+
+
+# ------------------------------------------------------------------------------------------------
+# Choosing the body
+
+
+def test_truncated_json_ld_body_loses_to_the_html_body() -> None:
+    cut = PARAGRAPHS[0] + " " + PARAGRAPHS[1][:50] + "..."
+    data = {**NEWS_ARTICLE, "articleBody": cut}
+    article = run(page(ld_script(data), article_html()))
+    assert article.body == BODY
+    assert article.body_source != "json-ld"
+
+
+def test_html_that_extends_a_cut_json_ld_body_wins_even_on_a_lower_score() -> None:
+    cut = Candidate("json-ld", [" ".join(PARAGRAPHS[:2]) + " " + PARAGRAPHS[2][:30] + "..."])
+    linked = Candidate("selectors", PARAGRAPHS, link_density=0.35)
+    assert cut.score > linked.score
+    assert choose_body([cut, linked]) is linked
+
+
+def test_complete_json_ld_body_is_used_when_the_page_has_no_text() -> None:
+    data = {**NEWS_ARTICLE, "articleBody": "\n".join(PARAGRAPHS)}
+    html = page(
+        ld_script(data),
+        '<nav><a href="/">الرئيسية</a> <a href="/video">فيديو</a></nav>'
+        '<main><h1>عنوان من البيانات المنظمة</h1><div class="player"><video src="/v.mp4"></video>'
+        "</div><p>شاهد الفيديو</p></main>",
+    )
+    article = run(html)
+    assert article.body_source == "json-ld"
+    assert article.body == BODY
+
+
+def test_json_ld_body_written_as_html_keeps_its_paragraphs() -> None:
+    data = {**NEWS_ARTICLE, "articleBody": "".join(f"<p>{p}</p>" for p in PARAGRAPHS)}
+    article = run(page(ld_script(data), "<main><p>شاهد الفيديو</p></main>"))
+    assert article.body == BODY
+
+
+def test_selector_alternatives_are_tried_in_the_order_written() -> None:
+    site = Site(
+        name="testsite",
+        domains=("example.org",),
+        article_url=r"^/news/",
+        home="https://akhbar.example.org/",
+        selectors=Selectors(body="div.article-body #text, div.article-body"),
+    )
+    html = page(
+        "",
+        f"<h1>{TITLE}</h1><div class='article-body'><div class='dateline'>القاهرة - خاص</div>"
+        f"<div id='text'>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</div>"
+        "<div class='topics'>انتخابات شباب مدن</div></div>",
+    )
+    article = run(html, site=site)
+    assert article.body_source == "selectors"
+    assert article.body == BODY
+
+
+# ------------------------------------------------------------------------------------------------
+# The generic path: no JSON-LD, no registered site
+
+
+GENERIC_PAGE = page(
+    f"<title>{TITLE} - موقع الأخبار</title>"
+    f'<meta property="og:title" content="{TITLE} | موقع الأخبار">',
+    '<header><div class="logo">موقع الأخبار</div><nav><a href="/">الرئيسية</a>'
+    ' <a href="/x">اقتصاد</a> <a href="/y">رياضة</a></nav></header>'
+    f"<main><article><h1>{TITLE}</h1>"
+    '<time datetime="2024-07-14T09:45:00">14 يوليو 2024</time>'
+    '<figure><img src="/img/2024/07/vote.jpg" alt=""><figcaption>ناخبون أمام أحد مراكز الاقتراع'
+    "</figcaption></figure>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>"
+    '<aside><h3>الأكثر قراءة</h3><ul><li><a href="/1">'
+    "خبر آخر عن أسعار الذهب في السوق المحلية اليوم</a></li></ul></aside></main>"
+    "<footer><p>جميع الحقوق محفوظة لموقع الأخبار</p></footer>",
+)
+
+
+def test_generic_page_of_an_unregistered_site() -> None:
+    article = run(GENERIC_PAGE)
+    assert article.site is None
+    assert article.title == TITLE
+    assert article.body == BODY
+    assert article.body_source == "generic"
+    assert "ناخبون أمام أحد مراكز الاقتراع" not in article.body
+    assert article.images == [
+        Image("https://akhbar.example.org/img/2024/07/vote.jpg", "ناخبون أمام أحد مراكز الاقتراع")
+    ]
+    # The article's own <time datetime> dates it; a .org domain gives no zone but UTC.
+    assert article.published_at == "2024-07-14T09:45:00+00:00"
+    assert article.published_tz_assumed is True
+    assert article.language == "ar"
+
+
+def test_generic_title_from_h1_when_there_is_no_og_title() -> None:
+    html = page(f"<title>{TITLE} - موقع الأخبار</title>", article_html(h1="عنوان مختلف في الصفحة"))
+    assert run(html).title == "عنوان مختلف في الصفحة"
+
+
+def test_generic_title_drops_the_site_name_from_og_title() -> None:
+    html = page(
+        f'<meta property="og:title" content="{TITLE} | موقع الأخبار">', article_html(h1=None)
+    )
+    assert run(html).title == TITLE
+
+
+def test_a_time_outside_the_article_does_not_date_it() -> None:
+    html = page(
+        "", '<aside><time datetime="2023-01-01T00:00:00Z">أمس</time></aside>' + article_html()
+    )
+    assert run(html).published_at is None
+
+
+def test_densest_container_sees_through_a_page_wide_form() -> None:
+    # ASP.NET pages put everything in one <form>; the article must still be found inside it.
+    html = page(
+        "",
+        '<form id="aspnetForm" method="post"><div class="menu"><a href="/">الرئيسية</a></div>'
+        f'<div id="story">{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div></form>',
+    )
+    dense = _densest_container(lxml.html.document_fromstring(html))
+    assert dense is not None and dense.get("id") == "story"
+
+
+# ------------------------------------------------------------------------------------------------
+# Dates and time zones
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("14 يوليو 2024 10:30", "2024-07-14T10:30:00+03:00"),
+        ("14 تموز 2024 10:30", "2024-07-14T10:30:00+03:00"),
+        ("الأحد ١٤ يوليو ٢٠٢٤ - ١٠:٣٠ م", "2024-07-14T22:30:00+03:00"),
+        ("14 كانون الثاني 2024 09:15 ص", "2024-01-14T09:15:00+02:00"),
+        ("14 أيلول 2023 08:00", "2023-09-14T08:00:00+03:00"),
+        ("الأحد 14 يوليو 2024م", "2024-07-14T00:00:00+03:00"),
+        ("14-7-2024 | 20:15", "2024-07-14T20:15:00+03:00"),
+    ],
+)
+def test_arabic_dates_parse_in_cairo_time(raw: str, iso: str) -> None:
+    parsed = parse_date(raw, "Africa/Cairo")
+    assert parsed is not None
+    assert (parsed.iso, parsed.assumed, parsed.raw) == (iso, True, raw)
+
+
+def test_month_first_numeric_dates_follow_the_site_order() -> None:
+    parsed = parse_date("10/3/2024 9:40:00 PM", "Africa/Cairo", "MDY")
+    assert parsed is not None and parsed.iso == "2024-10-03T21:40:00+03:00"
+
+
+@pytest.mark.parametrize(
+    ("published", "iso", "assumed"),
+    [
+        ("2024-07-14T10:30:00", "2024-07-14T10:30:00+03:00", True),
+        ("2024-01-14T10:30:00", "2024-01-14T10:30:00+02:00", True),
+        ("2024-07-14T10:30:00+04:00", "2024-07-14T10:30:00+04:00", False),
+        ("2024-07-14T07:30:00Z", "2024-07-14T07:30:00+00:00", False),
+    ],
+    ids=["naive-summer", "naive-winter", "offset-kept", "utc-kept"],
+)
+def test_site_time_zone_is_assumed_only_without_offset(
+    published: str, iso: str, assumed: bool
+) -> None:
+    data = {**NEWS_ARTICLE, "datePublished": published, "dateModified": published}
+    article = run(page(ld_script(data), article_html()), url=VETO_URL)
+    assert article.site == "vetogate"
+    assert (article.published_at, article.published_tz_assumed) == (iso, assumed)
+    assert (article.modified_at, article.modified_tz_assumed) == (iso, assumed)
+    assert article.published_raw == published
+
+
+def test_unregistered_country_domain_gets_its_country_zone() -> None:
+    data = {**NEWS_ARTICLE, "datePublished": "2024-07-14T10:30:00"}
+    article = run(
+        page(ld_script(data), article_html()), url="https://www.akhbar-example.com.sa/n/1"
+    )
+    assert (article.published_at, article.published_tz_assumed) == (
+        "2024-07-14T10:30:00+03:00",
+        True,
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Encodings
+
+LEGACY_TITLE = "افتتاح محطة لتحلية المياه في مرسى مطروح"
+LEGACY_PARAGRAPHS = [
+    "افتتحت المحافظة اليوم محطة جديدة لتحلية مياه البحر بطاقة تبلغ 25 ألف متر مكعب يوميا، لتغطية احتياجات المدينة خلال الصيف.",  # noqa: E501
+    "وقال رئيس شركة المياه إن المحطة تعمل بتقنية التناضح العكسي، وإنها ستخفف الضغط عن الخط القادم من الإسكندرية.",  # noqa: E501
+    "وأشار إلى أن المرحلة الثانية تتضمن مد شبكة توزيع جديدة إلى القرى الواقعة غرب المدينة خلال عام.",  # noqa: E501
+]  # fmt: skip
+
+
+def legacy_page(meta: str = "") -> str:
+    return page(
+        f"{meta}<title>{LEGACY_TITLE}</title>", article_html(LEGACY_PARAGRAPHS, LEGACY_TITLE)
+    )
+
+
+@pytest.mark.parametrize("codec", ["windows-1256", "iso-8859-6"])
+def test_legacy_arabic_encodings_without_charset(codec: str) -> None:
+    data = legacy_page().encode(codec)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    article = run(data)
+    assert article.title == LEGACY_TITLE
+    assert article.body == join_blocks(LEGACY_PARAGRAPHS)
+
+
+def test_declared_meta_charset_is_honoured() -> None:
+    data = legacy_page('<meta charset="iso-8859-6">').encode("iso-8859-6")
+    article = run(data)
+    assert article.title == LEGACY_TITLE
+    assert article.body == join_blocks(LEGACY_PARAGRAPHS)
+
+
+def test_http_charset_wins_over_a_wrong_meta_charset() -> None:
+    data = legacy_page('<meta charset="iso-8859-6">').encode("windows-1256")
+    article = run(data, content_type="text/html; charset=windows-1256")
+    assert article.title == LEGACY_TITLE
+    assert article.body == join_blocks(LEGACY_PARAGRAPHS)
+
+
+def test_arabic_bytes_labelled_latin_1_read_as_windows_1256() -> None:
+    data = legacy_page('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">')
+    article = run(data.encode("windows-1256"))
+    assert article.title == LEGACY_TITLE
+
+
+def test_latin_text_labelled_latin_1_stays_latin() -> None:
+    title = "Élections locales: la participation progresse à Alexandrie"
+    text = "La participation a nettement progressé cette année, selon une étude indépendante."
+    html = page(
+        f'<meta charset="iso-8859-1"><title>{title}</title>',
+        f"<main><article><h1>{title}</h1><p>{text}</p><p>{text}</p></article></main>",
+        lang="fr",
+    )
+    article = run(html.encode("latin-1"))
+    assert article.title == title
+    assert article.language == "fr"
+
+
+# ------------------------------------------------------------------------------------------------
+# Canonical URL
+
+
+def canonical_head(href: str) -> str:
+    return f'<link rel="canonical" href="{href}">'
+
+
+def test_canonical_link_on_the_same_site_is_used() -> None:
+    html = page(canonical_head("https://www.vetogate.com/4302118"), article_html())
+    article = run(
+        html, url="https://m.vetogate.com/4302118/%D9%85%D8%A8%D8%A7%D8%AD%D8%AB%D8%A7%D8%AA"
+    )
+    assert article.canonical_url == "https://www.vetogate.com/4302118"
+
+
+def test_canonical_link_to_another_domain_is_ignored() -> None:
+    html = page(canonical_head("https://www.partner-news.example.com/story/99"), article_html())
+    article = run(html, url="https://www.vetogate.com/4302118?utm_source=telegram")
+    assert article.canonical_url == "https://www.vetogate.com/4302118"
+
+
+def test_canonical_link_of_an_unregistered_site_on_its_own_domain() -> None:
+    html = page(canonical_head("/news/2024/07/14/story-1187?utm_medium=rss"), article_html())
+    article = run(html, url="https://m.example.org/news/2024/07/14/story-1187")
+    assert article.canonical_url == "https://m.example.org/news/2024/07/14/story-1187"
+    html = page(canonical_head("https://other.example.net/copy/1"), article_html())
+    assert run(html).canonical_url == OTHER_URL
+
+
+def test_sites_sharing_a_country_suffix_are_not_one_site() -> None:
+    html = page(canonical_head("https://www.other-paper.com.eg/news/55"), article_html())
+    article = run(html, url="https://www.akhbar-example.com.eg/news/1")
+    assert article.canonical_url == "https://www.akhbar-example.com.eg/news/1"
+    html = page(canonical_head("https://akhbar-example.com.eg/news/1"), article_html())
+    article = run(html, url="https://m.akhbar-example.com.eg/news/1?ref=home")
+    assert article.canonical_url == "https://akhbar-example.com.eg/news/1"
+
+
+def test_tracking_parameters_go_and_the_article_id_stays() -> None:
+    article_id = "cdate=14072024&id=8b1f0c2e-5d3a-4e7b-9c61-2f4a8d9e0b13"
+    url = f"https://shorouknews.com/news/view.aspx?{article_id}&utm_source=facebook&fbclid=IwAR0"
+    article = run(page("", article_html()), url=url)
+    assert article.site == "shorouknews"
+    assert article.url == url
+    assert article.canonical_url == f"https://www.shorouknews.com/news/view.aspx?{article_id}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Authors and tags
+
+
+def test_authors_are_people_not_organizations() -> None:
+    data = {
+        **NEWS_ARTICLE,
+        "author": [
+            {"@type": "Person", "name": "ليلى حسن"},
+            {"@type": "NewsMediaOrganization", "name": "موقع الأخبار"},
+            {"@type": "Person", "name": "كتب: عمر فاروق"},
+        ],
+    }
+    assert run(page(ld_script(data), article_html())).authors == ["ليلى حسن", "عمر فاروق"]
+    data["author"] = {"@type": "Organization", "name": "موقع الأخبار"}
+    assert run(page(ld_script(data), article_html())).authors == []
+
+
+def test_tags_from_keywords_split_on_the_arabic_comma() -> None:
+    data = {**NEWS_ARTICLE, "keywords": "الانتخابات المحلية، الشباب،المدن , التوعية، الشباب"}
+    article = run(page(ld_script(data), article_html()))
+    assert article.tags == ["الانتخابات المحلية", "الشباب", "المدن", "التوعية"]
+
+
+def test_tags_from_news_keywords_meta_without_json_ld() -> None:
+    html = page('<meta name="news_keywords" content="الانتخابات، الشباب">', article_html())
+    assert run(html).tags == ["الانتخابات", "الشباب"]
