@@ -416,6 +416,53 @@ def _generic_blocks(html: str, url: str) -> list[str]:
     return [b for b in (normalize_line(x) for x in (text or "").splitlines()) if b]
 
 
+def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
+    """trafilatura's blocks, with the ones it skipped between its first and last block restored.
+
+    trafilatura drops short paragraphs and text written as ``<br>`` runs inside a ``<div>``; the
+    element holding its first and last blocks has them all, in page order. Blocks outside that
+    span (bylines, tags, related lists) stay out, and a span that would bring in much more text
+    than trafilatura kept is not trusted.
+    """
+    if len(generic) < 2:
+        return generic
+    first, last = _holder(doc, generic[0]), _holder(doc, generic[-1])
+    if first is None or last is None:
+        return generic
+    chain = {id(a) for a in [first, *first.iterancestors()]}
+    container: _Element | None = last
+    while container is not None and id(container) not in chain:
+        container = container.getparent()
+    if container is None or container.tag in ("html", "body"):
+        return generic
+    blocks, _ = html_blocks(container)
+    starts = [i for i, b in enumerate(blocks) if b == generic[0]]
+    ends = [i for i, b in enumerate(blocks) if b == generic[-1]]
+    if not starts or not ends or ends[-1] < starts[0]:
+        return generic
+    kept = set(generic)
+    # A restored line that is only a date is the article's timestamp, not its text.
+    span = [
+        b
+        for b in blocks[starts[0] : ends[-1] + 1]
+        if b in kept or not (len(b) <= 50 and parse_date(b, "UTC") is not None)
+    ]
+    covered = sum(len(b) for b in set(span) & kept) / max(1, sum(len(b) for b in kept))
+    added = sum(len(b) for b in span if b not in kept)
+    if covered < 0.9 or added > 0.5 * sum(len(b) for b in generic):
+        return generic
+    return span
+
+
+def _holder(doc: _Element, block: str) -> _Element | None:
+    """The deepest element whose text holds ``block``."""
+    probe = block[:60].strip()
+    if not probe or '"' in probe:
+        return None
+    matches = doc.xpath(f'//body//*[contains(normalize-space(.), "{probe}")]')
+    return matches[-1] if matches else None
+
+
 # ------------------------------------------------------------------------------------------------
 # The record
 
@@ -469,7 +516,7 @@ def extract(
             candidates.append(Candidate("selectors", blocks, links))
     generic = _generic_blocks(text, url)
     if generic:
-        candidates.append(Candidate("generic", generic))
+        candidates.append(Candidate("generic", _fill_gaps(doc, generic)))
     else:
         dense = _densest_container(doc)
         if dense is not None:
@@ -497,6 +544,8 @@ def extract(
             _select_text(doc, sel.date if sel else None),
             _time_attr(doc, ARTICLE_TIME),
             hints.get("published"),
+            *_visible_dates(doc),
+            _url_date(url),
         ],
         tz,
         order,
@@ -595,13 +644,66 @@ def _title(*candidates: str | None) -> str | None:
             return h1
         return ld
     if og and h1 and (og.startswith(h1) or h1.startswith(og)):
-        return h1 if len(h1) <= len(og) else og
+        short, long = sorted((og, h1), key=len)
+        # The longer one is either the headline with the site's name appended, or whole where
+        # the shorter one was cut.
+        return short if _strip_site_name(long) == short else long
+    if h1 and og and _strip_site_name(og) == h1:
+        return h1
     for value in (og, h1, html_title, hint):
         if value:
-            parts = _TITLE_SEPARATORS.split(value)
-            # "Headline | Site name": keep the headline, the longest part.
-            return max(parts, key=len) if len(parts) > 1 and value is not h1 else value
+            return value if value is h1 else _strip_site_name(value)
     return None
+
+
+def _strip_site_name(value: str) -> str:
+    """ "Headline | Site" or "Site - Headline" without the site's name (a short end part)."""
+    parts = _TITLE_SEPARATORS.split(value)
+    if len(parts) < 2:
+        return value
+    match = list(_TITLE_SEPARATORS.finditer(value))
+    head, tail = value[: match[-1].start()], value[match[-1].end() :]
+    if len(tail.split()) <= 4 and len(head) > len(tail):
+        return head.strip()
+    head, tail = value[: match[0].start()], value[match[0].end() :]
+    if len(head.split()) <= 3 and len(tail) > len(head):
+        return tail.strip()
+    return value
+
+
+# Elements that print the article's date: class or id names used across news templates.
+_DATE_HINT = re.compile(r"date|time|publish|posted|created|تاريخ", re.I)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
+
+
+def _visible_dates(doc: _Element) -> list[str]:
+    """Short texts of elements named like a date (``.date``, ``#publish-time``), in page order,
+    outside navigation, sidebars and related lists."""
+    found: list[str] = []
+    for el in doc.xpath("//body//*[@class or @id]"):
+        if not _DATE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            continue
+        text = normalize_line(el.text_content())
+        if not 6 <= len(text) <= 80 or not any(c.isdigit() for c in text.translate(_DIGITS)):
+            continue
+        if any(a.tag in ("nav", "aside", "footer") or _is_furniture(a) for a in el.iterancestors()):
+            continue
+        found.append(text)
+        if len(found) >= 5:
+            break
+    return found
+
+
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+
+
+def _url_date(url: str) -> str | None:
+    """The date an article URL carries (``/2024/1/16/``): a day, no time, as a last resort."""
+    match = _URL_DATE.search(urlsplit(url).path)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def _drop_furniture_lines(
@@ -640,7 +742,10 @@ def _images(
             found.append(Image(src, caption))
     found = _ld_images(ld.get("image")) + found
     for og in meta.get("og:image", []):
-        found.append(Image(og))
+        # A site's logo or placeholder stands in as og:image on many pages: it is no picture
+        # of the article.
+        if not (found and _PLACEHOLDER_IMAGE.search(og)):
+            found.append(Image(og))
     merged: dict[str, Image] = {}
     for img in found:
         absolute = urljoin(url, img.url.strip())
@@ -652,6 +757,9 @@ def _images(
         elif not known.caption and img.caption:
             known.caption = img.caption
     return list(merged.values())
+
+
+_PLACEHOLDER_IMAGE = re.compile(r"logo|placeholder|default[-_.]|favicon|no-?image", re.I)
 
 
 def _img_src(img: _Element) -> str | None:
@@ -681,9 +789,17 @@ def _authors(
         for value in meta.get("author", []) + meta.get("article:author", []):
             names.extend(_split_names(value))
     if not names:
-        for el in _css(doc, selector):
-            names.extend(_split_names(el.text_content()))
+        for el in _css(doc, selector or GENERIC_AUTHOR):
+            text = normalize_line(el.text_content())
+            if len(text) <= 80:
+                names.extend(_split_names(text))
     return list(dict.fromkeys(names))
+
+
+# Bylines as common templates mark them, for sites without an author selector.
+GENERIC_AUTHOR = (
+    "[itemprop=author] [itemprop=name], [rel=author], .author-name, .byline-name, .writer-name"
+)
 
 
 def _tags(

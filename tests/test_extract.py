@@ -256,7 +256,34 @@ def test_a_time_outside_the_article_does_not_date_it() -> None:
     html = page(
         "", '<aside><time datetime="2023-01-01T00:00:00Z">أمس</time></aside>' + article_html()
     )
-    assert run(html).published_at is None
+    assert run(html, url="https://akhbar.example.org/news/story-1187").published_at is None
+
+
+def test_a_dated_url_dates_an_article_that_prints_no_date() -> None:
+    article = run(page("", article_html()), url="https://akhbar.example.org/news/2024/07/14/s-1")
+    assert article.published_at == "2024-07-14T00:00:00+00:00"
+    assert article.published_raw == "2024-07-14"
+    assert article.published_tz_assumed is True
+
+
+def test_a_printed_date_in_a_date_element_is_found_without_selectors() -> None:
+    html = page(
+        "",
+        '<main><h1>عنوان</h1><div class="post-date">الثلاثاء، 16 يناير 2024 11:40 ص</div>'
+        + article_html()
+        + "</main>",
+    )
+    article = run(html, url="https://akhbar.example.com.eg/news/story-9")
+    assert article.published_at == "2024-01-16T11:40:00+02:00"
+    assert article.published_tz_assumed is True
+
+
+def test_og_title_with_the_site_name_gives_way_to_the_headline() -> None:
+    html = page(
+        '<meta property="og:title" content="ارتفاع أسعار الخضر في الأسواق | الأخبار اليوم">',
+        "<main><p>نص</p></main>",
+    )
+    assert run(html, url="https://akhbar.example.org/n/1").title == "ارتفاع أسعار الخضر في الأسواق"
 
 
 def test_densest_container_sees_through_a_page_wide_form() -> None:
