@@ -3,12 +3,14 @@ with a UTC offset, applying a site's time zone only when the page gives none."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import dateparser
+import dateparser.date
 
 from crawler.text import EASTERN_DIGITS
 
@@ -114,12 +116,13 @@ def _parse(raw: str, date_order: str) -> datetime | None:
         text = pattern.sub(repl, text)
     text = _ERA.sub("", text)
     text = _SEPARATORS.sub(" ", text).strip()
-    return dateparser.parse(
-        text,
+    return _parser(date_order).get_date_data(text).date_obj
+
+
+@functools.lru_cache(maxsize=8)
+def _parser(date_order: str) -> dateparser.date.DateDataParser:
+    # Building a parser loads and compiles its locales: done once, not for every date.
+    return dateparser.date.DateDataParser(
         languages=["ar", "en"],
-        settings={
-            "DATE_ORDER": date_order,
-            "PREFER_DAY_OF_MONTH": "first",
-            "STRICT_PARSING": False,
-        },
+        settings={"DATE_ORDER": date_order, "PREFER_DAY_OF_MONTH": "first"},
     )
