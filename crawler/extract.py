@@ -266,7 +266,7 @@ def html_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[list
 
     def flush() -> None:
         if current:
-            line = normalize_line("".join(current))
+            line = normalize_line("".join(current).replace("\n", " "))
             if line:
                 blocks.append(line)
             current.clear()

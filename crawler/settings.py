@@ -35,3 +35,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 MIRROR_HOSTS: dict[str, str] = {}
 STATE_PATH = ".state/crawler.sqlite3"
+
+ITEM_PIPELINES = {
+    "pipelines.clean.CleanPipeline": 300,
+}
+
+# Cleaning: removed noise lines are counted in stats; keeping them in `removed_noise` is for audit.
+CLEAN_KEEP_REMOVED = False

@@ -16,6 +16,7 @@ from crawler.extract import (
     article_json_ld,
     choose_body,
     extract,
+    html_blocks,
     parse_json_ld,
 )
 from crawler.items import Article, Image
@@ -491,3 +492,10 @@ def test_tags_from_keywords_split_on_the_arabic_comma() -> None:
 def test_tags_from_news_keywords_meta_without_json_ld() -> None:
     html = page('<meta name="news_keywords" content="الانتخابات، الشباب">', article_html())
     assert run(html).tags == ["الانتخابات", "الشباب"]
+
+
+def test_a_line_break_in_the_page_source_does_not_split_a_paragraph() -> None:
+    blocks, _ = html_blocks(
+        lxml.html.fragment_fromstring("<div><p>السطر الأول\n  والسطر الثاني</p><p>فقرة</p></div>")
+    )
+    assert blocks == ["السطر الأول والسطر الثاني", "فقرة"]
