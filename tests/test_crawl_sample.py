@@ -14,6 +14,7 @@ from crawl_helpers import CrawlResult, crawl_sample
 
 from crawler.sample import SampleServer, Snapshot, _route_key
 from crawler.sites import get
+from crawler.text import body_blocks
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +154,28 @@ def test_news_spider_crawls_an_unregistered_site_from_its_home_page(
         assert record["site"] is None
         assert record["body"]
     assert len(paths) == len(result.records)
+
+
+def test_sample_noise_is_cleaned_and_counted_while_content_stays(
+    crawl: CrawlResult, server: SampleServer
+) -> None:
+    removed = {
+        key.rsplit("/", 1)[1]: count
+        for key, count in crawl.stats.items()
+        if key.startswith("clean/removed/") and count > 0
+    }
+    assert len(removed) >= 4, removed
+    records = _by_url(crawl)
+    checked = 0
+    for article in server.snapshot.facts["articles"]:
+        record = records.get(article["url"])
+        if record is None:
+            continue
+        blocks = body_blocks(record["body"])
+        for line in article["noise"] + article["text_noise"]:
+            assert line not in blocks, (article["url"], line)
+        for line in article["keep"]:
+            assert line in blocks, (article["url"], line)
+        checked += bool(article["text_noise"])
+    noisy = [a for a in server.snapshot.facts["articles"] if a["text_noise"] and a["in_window"]]
+    assert noisy and checked == len(noisy)
