@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -20,6 +22,26 @@ from crawler.sites import SITES, Site, site_for_url
 from crawler.urls import canonicalize_url
 
 DISCOVERY_META = {"handle_httpstatus_list": [304], "conditional": True}
+LOCAL_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
+
+
+def _is_local(host: str) -> bool:
+    """Whether a host is this machine or a private network (resolving names once)."""
+    if not host:
+        return False
+    try:
+        address = ipaddress.ip_address(socket.gethostbyname(host))
+    except (OSError, ValueError):
+        return False
+    return address.is_loopback or any(address in net for net in _PRIVATE)
+
+
+_PRIVATE = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
 
 
 class NewsSpider(Spider):
@@ -67,6 +89,7 @@ class NewsSpider(Spider):
             )
             self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.urls} - {""})
         self.max_depth = 4
+        self.windowed = self.site is not None or since is not None
         self._seen: set[str] = set()
 
     @classmethod
@@ -74,8 +97,22 @@ class NewsSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.max_pages:
             spider.max_pages = crawler.settings.getint("SECTION_MAX_PAGES", 5)
-        spider.max_depth = crawler.settings.getint("NEWS_MAX_DEPTH", 4)
+        spider.max_depth = crawler.settings.getint("NEWS_MAX_DEPTH", 5)
+        if spider._local_only(crawler):
+            # Politeness is for other people's servers: a local mirror or test site is crawled
+            # as fast as it answers. Settings given on the command line still win.
+            crawler.settings.setdict(LOCAL_SETTINGS, priority="spider")
         return spider
+
+    def _local_only(self, crawler: Crawler) -> bool:
+        if self.site is not None:
+            mirrors = crawler.settings.getdict("MIRROR_HOSTS")
+            return bool(mirrors) and all(h in mirrors for h in self.site_hosts())
+        return all(_is_local(urlsplit(u).hostname or "") for u in self.urls)
+
+    def site_hosts(self) -> list[str]:
+        assert self.site is not None
+        return [urlsplit(self.site.home).hostname or ""]
 
     # -- start -------------------------------------------------------------------------------
 
@@ -96,6 +133,14 @@ class NewsSpider(Spider):
                     callback=self.parse_robots,
                     errback=self._ignore,
                     meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404]},
+                )
+            for origin in dict.fromkeys(urljoin(u, "/sitemap.xml") for u in self.urls):
+                # Many sites keep a sitemap at the conventional path without naming it anywhere.
+                yield Request(
+                    origin,
+                    callback=self.parse_xml,
+                    errback=self._ignore,
+                    meta={**DISCOVERY_META, "handle_httpstatus_list": [304, 404]},
                 )
             for url in self.urls:
                 yield Request(url, callback=self.parse_any, meta={"hops": 0})
@@ -153,14 +198,17 @@ class NewsSpider(Spider):
             return
         for feed in discovery.feed_links(response.text, response.url):
             yield Request(feed, callback=self.parse_xml, meta=DISCOVERY_META)
+        _, next_page = discovery.parse_listing(response.text, response.url, None, None)
         for link in discovery.page_links(response.text, response.url):
             url = canonicalize_url(link)
             if url not in self._seen:
                 self._seen.add(url)
-                yield Request(url, callback=self.parse_any, meta={"hops": hops + 1})
+                # Walking a listing's pages is not a step away from the start page.
+                step = 0 if link == next_page else 1
+                yield Request(url, callback=self.parse_any, meta={"hops": hops + step})
 
     def parse_xml(self, response: Response) -> Iterator[Request]:
-        if self._not_modified(response):
+        if self._not_modified(response) or response.status == 404:
             return
         stats = self.crawler.stats
         kind = discovery.document_kind(response.body)
@@ -177,7 +225,13 @@ class NewsSpider(Spider):
                     continue
                 yield Request(link.url, callback=self.parse_xml, meta=DISCOVERY_META)
                 continue
-            if when is None and kind == "urlset" and not self._news_sitemap(response):
+            undated_ok = self.site is None and not self.windowed
+            if (
+                when is None
+                and kind == "urlset"
+                and not undated_ok
+                and not self._news_sitemap(response)
+            ):
                 # An undated entry of an archive sitemap could be years old: the window cannot
                 # admit it, and a full archive would eat the page budget.
                 stats.inc_value("discovery/skipped_undated")
@@ -234,7 +288,13 @@ class NewsSpider(Spider):
         self._seen.add(url)
         self.crawler.stats.inc_value("discovery/articles")
         hints = {k: v for k, v in (("title", link.title), ("published", link.published)) if v}
-        yield Request(url, callback=self.parse_article, meta={"hints": hints})
+        if self.site is not None:
+            yield Request(url, callback=self.parse_article, meta={"hints": hints})
+        else:
+            # A sitemap of an unknown site also lists its section and tag pages: each page must
+            # look like an article to become one; its links are not followed from here.
+            meta = {"hints": hints, "hops": self.max_depth}
+            yield Request(url, callback=self.parse_any, meta=meta)
 
     def _is_article(self, url: str) -> bool:
         site = self.site or site_for_url(url)

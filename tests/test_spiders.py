@@ -1,0 +1,59 @@
+"""Spiders generated from the registry, and how they set themselves up from their arguments."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.crawler import Crawler
+from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoader
+from scrapy.utils.project import get_project_settings
+
+from crawler.sites import SITES
+from crawler.spiders.news import NewsSpider
+
+
+def test_every_registered_site_has_a_generated_spider() -> None:
+    loader = SpiderLoader.from_settings(get_project_settings())
+    assert set(loader.list()) == {s.name for s in SITES} | {"news"}
+    for site in SITES:
+        spider_cls = loader.load(site.name)
+        assert issubclass(spider_cls, NewsSpider)
+        assert spider_cls.site is site
+
+
+def _spider(name: str, settings: dict[str, object], **kwargs: str) -> tuple[NewsSpider, Crawler]:
+    loader = SpiderLoader.from_settings(get_project_settings())
+    crawler = Crawler(loader.load(name), Settings({"DOWNLOAD_DELAY": 0.25, **settings}))
+    return crawler.spidercls.from_crawler(crawler, **kwargs), crawler
+
+
+def test_a_local_site_is_crawled_without_politeness_delay() -> None:
+    spider, crawler = _spider("news", {}, urls="http://127.0.0.1:8000/")
+    assert spider.allowed_domains == ["127.0.0.1"]
+    assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0
+    assert crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 16
+
+
+def test_a_remote_site_keeps_the_politeness_delay() -> None:
+    # A documentation address: never resolved to this machine, never contacted.
+    _, crawler = _spider("news", {}, urls="http://192.0.2.10/")
+    assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0.25
+    _, crawler = _spider("vetogate", {})
+    assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0.25
+    _, crawler = _spider("vetogate", {"MIRROR_HOSTS": {"www.vetogate.com": "http://127.0.0.1:1"}})
+    assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0
+
+
+def test_the_news_spider_needs_urls_and_a_bad_window_is_refused() -> None:
+    with pytest.raises(ValueError, match="urls"):
+        _spider("news", {})
+    with pytest.raises(ValueError, match="since="):
+        _spider("vetogate", {}, since="last week")
+
+
+def test_window_defaults() -> None:
+    spider, _ = _spider("vetogate", {}, now="2026-11-28T12:00:00+02:00")
+    assert spider.since.isoformat() == "2026-11-26T12:00:00+02:00"
+    assert spider.windowed
+    spider, _ = _spider("news", {}, urls="http://127.0.0.1:8000/")
+    assert not spider.windowed
