@@ -36,8 +36,34 @@ DOWNLOADER_MIDDLEWARES = {
 MIRROR_HOSTS: dict[str, str] = {}
 STATE_PATH = ".state/crawler.sqlite3"
 
+# Output: analysts load dumps without checking them, so a run writes
+# <OUTPUT_DIR>/<site>/<site>-<UTC time>-<run id>.jsonl as "<file>.part" in fsynced batches and
+# renames it only when complete; the next run of the site recovers a killed run's .part; a lock per
+# site keeps two runs from writing together; a report lands beside each file. See README "Output
+# files, run reports and crash safety". -o/-O replace this feed (ExportAddon).
+OUTPUT_DIR = "output"
+EXPORT_BATCH_SIZE = 100  # records per fsync: fewer fsyncs vs. fewer records held in memory
+EXPORT_FLUSH_SECONDS = 5.0  # a slow crawl still makes each record durable within this time
+EXPORT_LOCK_WAIT = 0.0  # seconds to wait for another run of the site; 0 = refuse at once
+FEEDS = {
+    "%(output_dir)s/%(site)s/%(site)s-%(run_time)s-%(run_id)s.jsonl": {
+        "format": "jsonlines",
+        "encoding": "utf-8",
+        "overwrite": True,  # written whole as .part and renamed, never appended to
+        "store_empty": True,  # a run that finds nothing new still leaves a file and a report
+        "uri_params": "pipelines.export.uri_params",
+        "replaced_by_cli": True,
+    },
+}
+FEED_STORAGES = {
+    "": "pipelines.export.CrashSafeFileFeedStorage",
+    "file": "pipelines.export.CrashSafeFileFeedStorage",
+}
+ADDONS = {"pipelines.export.ExportAddon": 0}
+EXTENSIONS = {"pipelines.export.ExportRun": 0}
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 300,
+    "pipelines.export.RunIdPipeline": 900,
 }
 
 # Cleaning: removed noise lines are counted in stats; keeping them in `removed_noise` is for audit.
