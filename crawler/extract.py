@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import html as html_lib
 import json
 import re
 from collections.abc import Iterator
@@ -152,11 +154,17 @@ def _ld_text(value: Any) -> str | None:
     if isinstance(value, int | float):
         value = str(value)
     if isinstance(value, str):
-        value = (
-            normalize_line(lxml.html.fromstring(value).text_content()) if "<" in value else value
-        )
+        value = _unescape(value)
+        if "<" in value and ">" in value:
+            with contextlib.suppress(ParserError, ValueError):
+                value = lxml.html.fromstring(value).text_content()
         return normalize_line(value) or None
     return None
+
+
+def _unescape(value: str) -> str:
+    # Many sites HTML-escape JSON-LD strings once more (&quot;, &lt;p&gt;): JSON has no entities.
+    return html_lib.unescape(value) if "&" in value else value
 
 
 def _ld_names(value: Any, skip_organizations: bool = True) -> list[str]:
@@ -386,6 +394,7 @@ def _json_ld_body(value: Any) -> list[str]:
     text = _ld_raw_text(value)
     if not text:
         return []
+    text = _unescape(text)
     if "<" in text and ">" in text:
         try:
             blocks, _ = html_blocks(lxml.html.fragment_fromstring(text, create_parent="div"))

@@ -499,3 +499,17 @@ def test_a_line_break_in_the_page_source_does_not_split_a_paragraph() -> None:
         lxml.html.fragment_fromstring("<div><p>السطر الأول\n  والسطر الثاني</p><p>فقرة</p></div>")
     )
     assert blocks == ["السطر الأول والسطر الثاني", "فقرة"]
+
+
+def test_html_escaped_json_ld_strings_are_unescaped() -> None:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "الوزير: &quot;لا زيادة في الأسعار&quot;",
+        "articleBody": "&lt;p&gt;الفقرة الأولى من الخبر.&lt;/p&gt;"
+        "&lt;p&gt;الفقرة الثانية.&lt;/p&gt;",
+    }
+    article = run(page(ld_script(data), "<main></main>"), url="https://akhbar.example.org/n/2")
+    assert article.title == 'الوزير: "لا زيادة في الأسعار"'
+    assert article.body == "الفقرة الأولى من الخبر.\n\nالفقرة الثانية."
+    assert article.body_source == "json-ld"
