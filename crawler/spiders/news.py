@@ -30,6 +30,32 @@ LOCAL_SETTINGS = {
 }
 
 
+PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+# Flags that keep a headless Chromium from calling home: background services, sync, updates.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def browser_settings(executable: str) -> dict[str, Any]:
+    """Settings that send requests marked ``meta["playwright"]`` through headless Chromium."""
+    return {
+        "DOWNLOAD_HANDLERS": {"http": PLAYWRIGHT_HANDLER, "https": PLAYWRIGHT_HANDLER},
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {
+            "headless": True,
+            "executable_path": executable,
+            "args": CHROMIUM_ARGS,
+        },
+    }
+
+
 def _is_local(host: str) -> bool:
     """Whether a host is this machine or a private network (resolving names once)."""
     if not host:
@@ -91,6 +117,14 @@ class NewsSpider(Spider):
         self.max_depth = 4
         self.windowed = self.site is not None or since is not None
         self._seen: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        super().update_settings(settings)
+        if cls.site is not None and cls.site.render_js:
+            # Only sites that need a browser start one; the rest never load Playwright.
+            executable = settings.get("BROWSER_EXECUTABLE") or "/usr/bin/chromium"
+            settings.setdict(browser_settings(executable), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -289,12 +323,16 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value("discovery/articles")
         hints = {k: v for k, v in (("title", link.title), ("published", link.published)) if v}
         if self.site is not None:
-            yield Request(url, callback=self.parse_article, meta={"hints": hints})
+            meta: dict[str, Any] = {"hints": hints}
+            if self.site.render_js:
+                meta["playwright"] = True
+            yield Request(url, callback=self.parse_article, meta=meta)
         else:
             # A sitemap of an unknown site also lists its section and tag pages: each page must
             # look like an article to become one; its links are not followed from here.
-            meta = {"hints": hints, "hops": self.max_depth}
-            yield Request(url, callback=self.parse_any, meta=meta)
+            yield Request(
+                url, callback=self.parse_any, meta={"hints": hints, "hops": self.max_depth}
+            )
 
     def _is_article(self, url: str) -> bool:
         site = self.site or site_for_url(url)
