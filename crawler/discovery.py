@@ -15,7 +15,7 @@ import lxml.html
 from lxml.etree import _Element
 
 from crawler.dates import parse_date
-from crawler.extract import article_json_ld, parse_json_ld
+from crawler.extract import article_json_ld, densest_container, html_blocks, parse_json_ld
 
 _XML_PARSER = lxml.etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False
@@ -193,6 +193,7 @@ _ASSET = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|css|js|json|pdf|zip|rar|mp[34]|avi|mov|woff2?|ttf|xml)$",
     re.I,
 )
+_ARTICLE_QUERY = re.compile(r"(?:^|&)(?:p|id|nid|article|articleid|newsid|story)=\d+", re.I)
 _ARTICLE_PATH = re.compile(
     r"(?:/\d{5,}(?:[/.\-_]|$)|/(?:19|20)\d{2}[/\-]\d{1,2}[/\-]\d{1,2}(?:/|$)"
     r"|[/=][^/?=]*(?:-[^/?=-]+){3,}/?$)"
@@ -231,7 +232,9 @@ def page_links(html: str, base_url: str) -> list[str]:
 
 def looks_like_article(url: str, html: str) -> bool:
     """Whether a page of an unregistered site is an article rather than a home, section or tag
-    page: a JSON-LD article type, ``og:type`` article, or an article-shaped URL with paragraphs."""
+    page: a JSON-LD article type or ``og:type`` article; else the shape of its main text: enough
+    long paragraphs in one element with few links (fewer needed when the URL looks like an
+    article's: a long number, a date, a long slug, ``?p=`` or ``?id=``)."""
     doc = lxml.html.document_fromstring(html or "<html></html>")
     ld = article_json_ld(parse_json_ld(doc))
     types = ld.get("@type") or ()
@@ -241,9 +244,14 @@ def looks_like_article(url: str, html: str) -> bool:
     og_type = doc.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()
     if og_type == "article":
         return True
-    if og_type and og_type != "article" and not _ARTICLE_PATH.search(urlsplit(url).path):
+    container = densest_container(doc)
+    if container is None:
         return False
-    if not _ARTICLE_PATH.search(urlsplit(url).path + ("?" + urlsplit(url).query)):
-        return False
-    long_paragraphs = [p for p in doc.iter("p") if len(p.text_content().strip()) >= 80]
-    return len(long_paragraphs) >= 2
+    blocks, link_density = html_blocks(container)
+    long_blocks = sum(1 for b in blocks if len(b) >= 80)
+    parts = urlsplit(url)
+    if _ARTICLE_PATH.search(parts.path) or _ARTICLE_QUERY.search(parts.query):
+        return long_blocks >= 2 and link_density < 0.3
+    # Listings carry teasers too, each under its own link: only a page whose main element is
+    # mostly unlinked running text is taken for an article.
+    return long_blocks >= 3 and sum(len(b) for b in blocks) >= 600 and link_density < 0.1

@@ -316,7 +316,7 @@ def html_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[list
     return blocks, (link_chars / total_chars if total_chars else 0.0)
 
 
-def _densest_container(doc: _Element) -> _Element | None:
+def densest_container(doc: _Element) -> _Element | None:
     """The element holding the most paragraph text: a fallback for pages without selectors."""
     scores: dict[_Element, float] = {}
     for el in doc.iter("p", "br"):
@@ -527,7 +527,7 @@ def extract(
     if generic:
         candidates.append(Candidate("generic", _fill_gaps(doc, generic)))
     else:
-        dense = _densest_container(doc)
+        dense = densest_container(doc)
         if dense is not None:
             blocks, links = html_blocks(dense)
             candidates.append(Candidate("generic", blocks, links))

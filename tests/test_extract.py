@@ -12,9 +12,9 @@ import pytest
 from crawler.dates import parse_date
 from crawler.extract import (
     Candidate,
-    _densest_container,
     article_json_ld,
     choose_body,
+    densest_container,
     extract,
     html_blocks,
     parse_json_ld,
@@ -287,14 +287,14 @@ def test_og_title_with_the_site_name_gives_way_to_the_headline() -> None:
     assert run(html, url="https://akhbar.example.org/n/1").title == "ارتفاع أسعار الخضر في الأسواق"
 
 
-def test_densest_container_sees_through_a_page_wide_form() -> None:
+def testdensest_container_sees_through_a_page_wide_form() -> None:
     # ASP.NET pages put everything in one <form>; the article must still be found inside it.
     html = page(
         "",
         '<form id="aspnetForm" method="post"><div class="menu"><a href="/">الرئيسية</a></div>'
         f'<div id="story">{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</div></form>',
     )
-    dense = _densest_container(lxml.html.document_fromstring(html))
+    dense = densest_container(lxml.html.document_fromstring(html))
     assert dense is not None and dense.get("id") == "story"
 
 

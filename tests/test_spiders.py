@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import generic_site
 import pytest
+from conftest import ROOT, validate_record
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
@@ -57,3 +65,29 @@ def test_window_defaults() -> None:
     assert spider.windowed
     spider, _ = _spider("news", {}, urls="http://127.0.0.1:8000/")
     assert not spider.windowed
+
+
+def test_news_spider_on_a_blog_shaped_site_finds_every_article_and_only_articles(
+    tmp_path: Path,
+) -> None:
+    with generic_site.serve() as (origin, requested):
+        out = tmp_path / "out.jsonl"
+        proc = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"urls={origin}/",
+             "-O", str(out), "-s", f"OUTPUT_DIR={tmp_path / 'output'}",
+             "-s", f"STATE_PATH={tmp_path / 'state' / 'crawler.sqlite3'}"],
+            cwd=ROOT, capture_output=True, text=True, check=False, timeout=180,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    ids = sorted(urlsplit(r["url"]).query for r in records)
+    # Ten articles linked from the home page and the paginated category, one only in the
+    # root sitemap; no home, category, pagination or "about" page.
+    assert ids == sorted(f"p={generic_site.article_id(n)}" for n in range(11))
+    assert "/category/economy/page/3/" in requested
+    for record in records:
+        validate_record(record)
+        assert "تعليق قارئ" not in record["body"]
+        assert "خبر ذو صلة" not in record["body"]
+        assert record["title"].startswith("إجراءات جديدة في ملف")
+        assert not record["title"].endswith("مدونة الأخبار")
