@@ -3,10 +3,9 @@ with ``/page/N/`` pagination, comments, related posts, a root sitemap), served o
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import AbstractContextManager
+
+from servers import Pages, serve_pages
 
 TOPICS = ["الاقتصاد", "الرياضة", "الثقافة", "الصحة", "التعليم", "النقل"]
 SENTENCES = [
@@ -93,33 +92,13 @@ def pages(origin: str) -> dict[str, str]:
     return site
 
 
-@contextmanager
-def serve() -> Iterator[tuple[str, list[str]]]:
+def serve() -> AbstractContextManager[tuple[str, list[str]]]:
     """The site on a free port; yields its origin and the log of requested paths."""
-    requested: list[str] = []
-    holder: dict[str, dict[str, str]] = {}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requested.append(self.path)
-            text = holder["pages"].get(self.path)
-            data = (text or "not found").encode("utf-8")
-            self.send_response(200 if text is not None else 404)
-            ctype = "application/xml" if self.path.endswith(".xml") else "text/html"
-            self.send_header("Content-Type", f"{ctype}; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def build(origin: str) -> Pages:
+        return {
+            path: ("application/xml" if path.endswith(".xml") else "text/html", text)
+            for path, text in pages(origin).items()
+        }
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    holder["pages"] = pages(origin)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield origin, requested
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_pages(build)

@@ -8,13 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, validate_record
+from servers import Pages, serve_pages
 
 CHROMIUM = "/usr/bin/chromium"
 PARAGRAPHS = [
@@ -38,32 +37,15 @@ FEED = (
 
 @pytest.fixture(scope="module")
 def origin() -> Iterator[str]:
-    holder: dict[str, str] = {}
+    def build(origin: str) -> Pages:
+        return {
+            "/robots.txt": ("text/plain", "User-agent: *\nAllow: /\n"),
+            "/feed.xml": ("application/rss+xml", FEED.format(origin=origin)),
+            "/news/1001": ("text/html; charset=utf-8", ARTICLE),
+        }
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            pages = {
-                "/robots.txt": ("text/plain", "User-agent: *\nAllow: /\n"),
-                "/feed.xml": ("application/rss+xml", FEED.format(origin=holder["origin"])),
-                "/news/1001": ("text/html; charset=utf-8", ARTICLE),
-            }
-            ctype, text = pages.get(self.path, ("text/plain", ""))
-            data = text.encode("utf-8")
-            self.send_response(200 if self.path in pages else 404)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    holder["origin"] = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield holder["origin"]
-    server.shutdown()
-    server.server_close()
+    with serve_pages(build) as (address, _):
+        yield address
 
 
 def crawl(origin: str, tmp: Path, render: bool) -> tuple[list[dict[str, object]], str]:
