@@ -67,9 +67,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         f"items dropped:  {dropped.get('total', 0)}",
     ]
     lines += [f"  {why}: {n}" for why, n in sorted((dropped.get("by_reason") or {}).items())]
-    cleaned = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("clean/removed/")}
-    if cleaned:
-        lines.append("noise removed:  " + ", ".join(f"{k} {v}" for k, v in sorted(cleaned.items())))
+    for label, prefix in (("noise removed:  ", "clean/removed/"), ("dedup:          ", "dedup/")):
+        counts = {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix)}
+        if counts:
+            lines.append(label + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return lines
 
 
