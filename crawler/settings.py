@@ -63,8 +63,15 @@ ADDONS = {"pipelines.export.ExportAddon": 0}
 EXTENSIONS = {"pipelines.export.ExportRun": 0}
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 300,
+    "pipelines.dedup.DedupPipeline": 400,
     "pipelines.export.RunIdPipeline": 900,
 }
 
 # Cleaning: removed noise lines are counted in stats; keeping them in `removed_noise` is for audit.
 CLEAN_KEEP_REMOVED = False
+
+# Dedup (README "Deduplication"): unchanged re-crawls are dropped, changed articles get a new
+# version; exact and near duplicates of an earlier article are linked ("mark") or dropped ("drop").
+DEDUP_MODE = "mark"
+DEDUP_THRESHOLD = 0.3  # estimated Jaccard of 3-word shingles, tuned on tests/dedup_labelled.py
+DEDUP_WINDOW_DAYS = 30  # near duplicates are looked for among articles first seen this recently

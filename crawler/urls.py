@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 TRACKING_PARAMS = re.compile(
     r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|ref|ref_src|"
-    r"cmpid|ocid|ito|at_medium|at_campaign|at_custom\d|smid|share|from|amp|output)$",
+    r"cmpid|ocid|ito|at_medium|at_campaign|at_custom\d|smid|share|from|amp|output|"
+    r"mibextid|__twitter_impression|_hsenc|_hsmi|mkt_tok|wt_mc|wt_zmc|xtor|ncid|sr_share)$",
     re.I,
 )
 _AMP_PATH = re.compile(r"(?:/amp/?$|^/amp(?=/)|\.amp$)", re.I)

@@ -179,3 +179,26 @@ def test_sample_noise_is_cleaned_and_counted_while_content_stays(
         checked += bool(article["text_noise"])
     noisy = [a for a in server.snapshot.facts["articles"] if a["text_noise"] and a["in_window"]]
     assert noisy and checked == len(noisy)
+
+
+def test_known_articles_are_not_fetched_again_and_unchanged_refetches_are_dropped(
+    server: SampleServer, tmp_path: Path
+) -> None:
+    no_304 = {"CONDITIONAL_GET_ENABLED": False}
+    first = crawl_sample(tmp_path, server, settings=no_304)
+    written = len(first.records)
+    assert written > 0
+    # Feeds and sitemaps come back whole, but every article they announce is known.
+    second = crawl_sample(tmp_path, server, settings=no_304)
+    assert second.records == []
+    assert second.stats.get("incremental/skipped", 0) >= written - 1
+    # Only the feed's old-style link is fetched again: the store knows the URL it redirects to.
+    routes = server.snapshot.routes
+    redirects = {path for path, route in routes.items() if route.redirect}
+    redirected = {routes[path].redirect for path in redirects}
+    fetched = {_route_key(p) for p in second.requested if _route_key(p).split("/")[1].isdigit()}
+    assert fetched <= redirects | redirected, fetched
+    # Without the incremental check the articles are fetched, and dedup drops them unchanged.
+    third = crawl_sample(tmp_path, server, settings={**no_304, "INCREMENTAL": False})
+    assert third.records == []
+    assert third.stats.get("dedup/unchanged", 0) >= written - 1

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 
@@ -19,6 +19,7 @@ from crawler.discovery import Link
 from crawler.extract import extract
 from crawler.items import Article
 from crawler.sites import SITES, Site, site_for_url
+from crawler.state import DEFAULT_STATE_PATH, SQLiteStateStore
 from crawler.urls import canonicalize_url
 
 DISCOVERY_META = {"handle_httpstatus_list": [304], "conditional": True}
@@ -116,6 +117,7 @@ class NewsSpider(Spider):
             self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.urls} - {""})
         self.max_depth = 4
         self.windowed = self.site is not None or since is not None
+        self.store: SQLiteStateStore | None = None
         self._seen: set[str] = set()
 
     @classmethod
@@ -132,6 +134,9 @@ class NewsSpider(Spider):
         if not spider.max_pages:
             spider.max_pages = crawler.settings.getint("SECTION_MAX_PAGES", 5)
         spider.max_depth = crawler.settings.getint("NEWS_MAX_DEPTH", 5)
+        if crawler.settings.getbool("INCREMENTAL", True):
+            spider.store = SQLiteStateStore(crawler.settings.get("STATE_PATH", DEFAULT_STATE_PATH))
+            crawler.signals.connect(spider.store.close, signal=signals.spider_closed)
         if spider._local_only(crawler):
             # Politeness is for other people's servers: a local mirror or test site is crawled
             # as fast as it answers. Settings given on the command line still win.
@@ -320,6 +325,9 @@ class NewsSpider(Spider):
         if url in self._seen or not self._is_article(url):
             return
         self._seen.add(url)
+        if self._known(url, link):
+            self.crawler.stats.inc_value("incremental/skipped")
+            return
         self.crawler.stats.inc_value("discovery/articles")
         hints = {k: v for k, v in (("title", link.title), ("published", link.published)) if v}
         if self.site is not None:
@@ -333,6 +341,17 @@ class NewsSpider(Spider):
             yield Request(
                 url, callback=self.parse_any, meta={"hints": hints, "hops": self.max_depth}
             )
+
+    def _known(self, url: str, link: Link) -> bool:
+        """Whether an earlier run already wrote this article and nothing says it changed since:
+        only an announced time later than that write (a sitemap ``lastmod``) brings it back."""
+        if self.store is None:
+            return False
+        seen = self.store.lookup(url)
+        if seen is None:
+            return False
+        announced = discovery.to_datetime(link.published, self._timezone(url))
+        return announced is None or announced.timestamp() <= seen.last_seen
 
     def _is_article(self, url: str) -> bool:
         site = self.site or site_for_url(url)
