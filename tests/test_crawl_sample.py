@@ -202,3 +202,20 @@ def test_known_articles_are_not_fetched_again_and_unchanged_refetches_are_droppe
     third = crawl_sample(tmp_path, server, settings={**no_304, "INCREMENTAL": False})
     assert third.records == []
     assert third.stats.get("dedup/unchanged", 0) >= written - 1
+
+
+def test_wire_story_on_two_urls_is_linked_and_look_alikes_are_not(
+    crawl: CrawlResult, server: SampleServer
+) -> None:
+    facts = server.snapshot.facts
+    records = _by_url(crawl)
+    first, second = (records[url] for url in facts["wire_story"])
+    copy, original = (second, first) if second["duplicate_of"] else (first, second)
+    assert copy["duplicate_of"] == original["canonical_url"]
+    assert copy["cluster_id"] == original["id"]
+    assert original["duplicate_of"] is None
+    for url in facts["look_alikes"]:
+        assert records[url]["duplicate_of"] is None
+    linked = [r for r in crawl.records if r["duplicate_of"]]
+    assert linked == [copy]
+    assert all(r["version"] == 1 for r in crawl.records)
