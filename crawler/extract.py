@@ -513,6 +513,12 @@ def extract(
 
     images = _images(doc, url, ld, meta, sel.body if sel else None)
     captions = {img.caption for img in images if img.caption}
+    # A paragraph that repeats a picture's alt text is that picture's caption printed as text.
+    captions.update(
+        alt
+        for alt in (normalize_line(i.get("alt") or "") for i in doc.iter("img"))
+        if len(alt) >= 15
+    )
 
     candidates: list[Candidate] = []
     if sel and sel.body:
@@ -539,7 +545,7 @@ def extract(
     chosen = choose_body(candidates)
     body = join_blocks(chosen.blocks) if chosen else ""
 
-    tz = _timezone(site, url)
+    tz = _timezone(site, url, doc, meta)
     order = site.date_order if site else "DMY"
     published = _date(
         [
@@ -842,11 +848,19 @@ def _date(values: list[Any], tz: str, order: str) -> ParsedDate | None:
     return None
 
 
-def _timezone(site: Site | None, url: str) -> str:
+def _timezone(site: Site | None, url: str, doc: _Element, meta: dict[str, list[str]]) -> str:
+    """The zone of naive times: the site's; for an unregistered site, the country of its
+    domain (``.eg``), else of its locale (``ar_EG`` in ``og:locale`` or ``<html lang>``),
+    else UTC."""
     if site:
         return site.timezone
     host = urlsplit(url).hostname or ""
-    return TLD_ZONES.get(host.rsplit(".", 1)[-1], "UTC")
+    zone = TLD_ZONES.get(host.rsplit(".", 1)[-1])
+    for locale in (_first(meta, "og:locale"), doc.get("lang")):
+        if zone is None and locale:
+            region = re.split(r"[-_]", locale.strip())[-1].lower()
+            zone = TLD_ZONES.get(region)
+    return zone or "UTC"
 
 
 def _canonical(doc: _Element, url: str, meta: dict[str, list[str]], site: Site | None) -> str:

@@ -513,3 +513,24 @@ def test_html_escaped_json_ld_strings_are_unescaped() -> None:
     assert article.title == 'الوزير: "لا زيادة في الأسعار"'
     assert article.body == "الفقرة الأولى من الخبر.\n\nالفقرة الثانية."
     assert article.body_source == "json-ld"
+
+
+def test_an_unregistered_site_s_locale_gives_the_zone_of_naive_times() -> None:
+    html = page(
+        '<meta property="og:locale" content="ar_EG">'
+        '<meta property="article:published_time" content="2024-07-14T09:45:00">',
+        article_html(),
+    )
+    article = run(html, url="https://akhbar.example.com/news/story-77")
+    assert article.published_at == "2024-07-14T09:45:00+03:00"
+    assert article.published_tz_assumed is True
+    plain = page('<meta property="article:published_time" content="2024-07-14T09:45:00">')
+    assert run(plain, url="https://akhbar.example.com/n/1").published_at.endswith("+00:00")
+
+
+def test_a_paragraph_repeating_an_image_alt_text_is_not_body() -> None:
+    alt = "وزير النقل خلال جولته في محطة القطار الجديدة"
+    paragraphs = [*PARAGRAPHS[:1], alt, *PARAGRAPHS[1:]]
+    html = page("", f'<img src="/i.jpg" alt="{alt}">' + article_html(paragraphs))
+    assert alt not in run(html).body
+    assert run(html).body == join_blocks(PARAGRAPHS)
