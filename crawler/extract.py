@@ -543,6 +543,7 @@ def extract(
     for c in candidates:
         c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions)
     chosen = choose_body(candidates)
+    bylines = _take_bylines(chosen.blocks) if chosen else []
     body = join_blocks(chosen.blocks) if chosen else ""
 
     tz = _timezone(site, url, doc, meta)
@@ -586,7 +587,7 @@ def extract(
         description=_ld_text(ld.get("description"))
         or _first(meta, "og:description", "description", "twitter:description"),
         body=body,
-        authors=_authors(doc, ld, meta, sel.author if sel else None),
+        authors=_authors(doc, ld, meta, sel.author if sel else None) or bylines,
         section=_ld_text(ld.get("articleSection"))
         or _first(meta, "article:section")
         or _select_text(doc, sel.section if sel else None),
@@ -719,6 +720,22 @@ def _url_date(url: str) -> str | None:
         return None
     year, month, day = (int(g) for g in match.groups())
     return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+# «كتب - محمد علي», «بقلم: ...» opening the text: a byline, not a paragraph.
+_BYLINE = re.compile(r"^(?:كتب|كتبت|بقلم|إعداد|اعداد)\s*[:：\-–]?\s*([^.،؟!:\d]{2,50})$")
+
+
+def _take_bylines(blocks: list[str]) -> list[str]:
+    """Remove byline blocks from the start of the text (in place); return the names they give."""
+    names: list[str] = []
+    while blocks and len(names) < 3:
+        match = _BYLINE.match(blocks[0])
+        if not match or len(match.group(1).split()) > 6:
+            break
+        names.extend(_split_names(match.group(1)))
+        blocks.pop(0)
+    return names
 
 
 def _drop_furniture_lines(

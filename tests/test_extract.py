@@ -534,3 +534,13 @@ def test_a_paragraph_repeating_an_image_alt_text_is_not_body() -> None:
     html = page("", f'<img src="/i.jpg" alt="{alt}">' + article_html(paragraphs))
     assert alt not in run(html).body
     assert run(html).body == join_blocks(PARAGRAPHS)
+
+
+def test_a_byline_opening_the_text_becomes_the_author() -> None:
+    html = page("", article_html(["كتب - محمود عبد الله", *PARAGRAPHS]))
+    article = run(html)
+    assert article.body == join_blocks(PARAGRAPHS)
+    assert article.authors == ["محمود عبد الله"]
+    # A sentence that merely starts with the same verb is text.
+    sentence = "كتب الشاعر قصيدته الأخيرة في المستشفى قبل أيام من رحيله، ونشرتها أسرته أمس."
+    assert run(page("", article_html([sentence, *PARAGRAPHS]))).body.startswith(sentence)
