@@ -141,11 +141,11 @@ def parse_xml_links(body: bytes, base_url: str) -> Iterator[Link]:
 
 
 def parse_listing(
-    html: str, base_url: str, listing: str | None, next_page: str | None
+    html: str | _Element, base_url: str, listing: str | None, next_page: str | None
 ) -> tuple[list[Link], str | None]:
     """Article links of a section page (with the date printed beside each, when there is one)
     and the URL of its next page."""
-    doc = lxml.html.document_fromstring(html or "<html></html>")
+    doc = as_document(html)
     anchors = _select(doc, listing) if listing else []
     if not anchors:
         anchors = doc.xpath("//a[@href]")
@@ -163,6 +163,23 @@ def parse_listing(
             nxt = urljoin(base_url, el.get("href"))
             break
     return links, nxt
+
+
+def as_document(html: str | _Element) -> _Element:
+    """A parsed page: parsing once serves every helper that looks at it."""
+    if isinstance(html, str):
+        return lxml.html.document_fromstring(html or "<html></html>")
+    return html
+
+
+def looks_like_xml(body: bytes) -> bool:
+    """Whether a response body may be a sitemap or feed (cheap test before parsing it as XML)."""
+    head = body[:512].lstrip().lower()
+    return (
+        body[:2] == b"\x1f\x8b"
+        or head.startswith(b"<?xml")
+        or head.startswith((b"<rss", b"<feed", b"<urlset", b"<sitemapindex", b"<rdf"))
+    )
 
 
 def _select(doc: _Element, selector: str) -> list[_Element]:
@@ -200,9 +217,9 @@ _ARTICLE_PATH = re.compile(
 )
 
 
-def feed_links(html: str, base_url: str) -> list[str]:
+def feed_links(html: str | _Element, base_url: str) -> list[str]:
     """Feeds a page announces with ``<link rel="alternate" type="application/rss+xml">``."""
-    doc = lxml.html.document_fromstring(html or "<html></html>")
+    doc = as_document(html)
     return list(
         dict.fromkeys(
             urljoin(base_url, link.get("href"))
@@ -213,9 +230,9 @@ def feed_links(html: str, base_url: str) -> list[str]:
     )
 
 
-def page_links(html: str, base_url: str) -> list[str]:
+def page_links(html: str | _Element, base_url: str) -> list[str]:
     """The page's links to other HTML pages of the same host, in page order."""
-    doc = lxml.html.document_fromstring(html or "<html></html>")
+    doc = as_document(html)
     host = urlsplit(base_url).hostname
     out: dict[str, None] = {}
     for a in doc.xpath("//a[@href]"):
@@ -230,12 +247,12 @@ def page_links(html: str, base_url: str) -> list[str]:
     return list(out)
 
 
-def looks_like_article(url: str, html: str) -> bool:
+def looks_like_article(url: str, html: str | _Element) -> bool:
     """Whether a page of an unregistered site is an article rather than a home, section or tag
     page: a JSON-LD article type or ``og:type`` article; else the shape of its main text: enough
     long paragraphs in one element with few links (fewer needed when the URL looks like an
     article's: a long number, a date, a long slug, ``?p=`` or ``?id=``)."""
-    doc = lxml.html.document_fromstring(html or "<html></html>")
+    doc = as_document(html)
     ld = article_json_ld(parse_json_ld(doc))
     types = ld.get("@type") or ()
     names = {str(t).lower() for t in ([types] if isinstance(types, str) else types)}

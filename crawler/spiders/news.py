@@ -81,9 +81,10 @@ class NewsSpider(Spider):
 
     The ``news`` spider crawls sites that are not in the registry: ``urls`` (comma-separated home
     pages, section pages, feeds, sitemaps or articles). It reads each host's robots.txt sitemaps
-    and the feeds pages link to, follows same-host links up to ``NEWS_MAX_DEPTH`` clicks, and
-    writes the pages that look like articles (JSON-LD article type, ``og:type`` article, or an
-    article-shaped URL with real text). Without ``since`` it takes articles of any date.
+    and ``/sitemap.xml``, the feeds pages link to, follows same-host links up to
+    ``NEWS_MAX_DEPTH`` clicks, and writes the pages that look like articles (JSON-LD article type,
+    ``og:type`` article, or a main element of long unlinked paragraphs; see
+    ``discovery.looks_like_article``). Without ``since`` it takes articles of any date.
     """
 
     name = "news"
@@ -115,7 +116,7 @@ class NewsSpider(Spider):
                 else datetime.min.replace(tzinfo=UTC)
             )
             self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.urls} - {""})
-        self.max_depth = 4
+        self.max_depth = 5
         self.windowed = self.site is not None or since is not None
         self.store: SQLiteStateStore | None = None
         self._seen: set[str] = set()
@@ -225,20 +226,21 @@ class NewsSpider(Spider):
     def parse_any(self, response: Response) -> Iterator[Any]:
         """For the ``news`` spider: an XML document is discovery; an HTML page is an article
         when it looks like one, and its same-host links and feeds are followed either way."""
-        if discovery.document_kind(response.body):
+        if discovery.looks_like_xml(response.body) and discovery.document_kind(response.body):
             yield from self.parse_xml(response)
             return
         if not isinstance(response, TextResponse):
             return
-        if discovery.looks_like_article(response.url, response.text):
+        doc = discovery.as_document(response.text)
+        if discovery.looks_like_article(response.url, doc):
             yield from self.parse_article(response)
         hops = response.meta.get("hops", 0)
         if hops >= self.max_depth:
             return
-        for feed in discovery.feed_links(response.text, response.url):
+        for feed in discovery.feed_links(doc, response.url):
             yield Request(feed, callback=self.parse_xml, meta=DISCOVERY_META)
-        _, next_page = discovery.parse_listing(response.text, response.url, None, None)
-        for link in discovery.page_links(response.text, response.url):
+        _, next_page = discovery.parse_listing(doc, response.url, None, None)
+        for link in discovery.page_links(doc, response.url):
             url = canonicalize_url(link)
             if url not in self._seen:
                 self._seen.add(url)
