@@ -97,8 +97,10 @@ def run_context(crawler: Crawler) -> RunContext:
 
 
 def site_of(crawler: Crawler) -> str:
-    """The site a crawl is for: its spider's name, made safe as one path component."""
-    name = crawler.spider.name if crawler.spider is not None else crawler.spidercls.name
+    """The site a crawl is for: the spider's ``output_name`` (the ``news`` spider names the hosts
+    it crawls) or its name, made safe as one path component."""
+    spider = crawler.spider
+    name = getattr(spider, "output_name", None) or (spider or crawler.spidercls).name
     return re.sub(r"[^\w.-]", "_", str(name)) or "spider"
 
 

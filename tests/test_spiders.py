@@ -91,3 +91,37 @@ def test_news_spider_on_a_blog_shaped_site_finds_every_article_and_only_articles
         assert "خبر ذو صلة" not in record["body"]
         assert record["title"].startswith("إجراءات جديدة في ملف")
         assert not record["title"].endswith("مدونة الأخبار")
+
+
+def test_news_crawls_of_different_sites_write_and_lock_apart(tmp_path: Path) -> None:
+    with generic_site.serve() as (first, _), generic_site.serve() as (second, _):
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "scrapy",
+                    "crawl",
+                    "news",
+                    "-a",
+                    f"urls={origin}/",
+                    "-s",
+                    f"OUTPUT_DIR={tmp_path / 'output'}",
+                    "-s",
+                    "LOG_LEVEL=WARNING",
+                    "-s",
+                    f"STATE_PATH={tmp_path / f'state-{n}' / 'crawler.sqlite3'}",
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for n, origin in enumerate((first, second))
+        ]
+        results = [(p.communicate(timeout=180)[1], p.returncode) for p in procs]
+    assert [code for _, code in results] == [0, 0], results
+    for origin in (first, second):
+        folder = tmp_path / "output" / ("news-" + origin.split("://")[1].replace(":", "_"))
+        (dump,) = folder.glob("*.jsonl")
+        assert len(dump.read_text(encoding="utf-8").splitlines()) == 11

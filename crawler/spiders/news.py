@@ -150,6 +150,15 @@ class NewsSpider(Spider):
             return bool(mirrors) and all(h in mirrors for h in self.site_hosts())
         return all(_is_local(urlsplit(u).hostname or "") for u in self.urls)
 
+    @property
+    def output_name(self) -> str:
+        """Where this crawl's output and lock go: the site's name, or for the ``news`` spider
+        its first host (with port), so crawls of different sites run side by side."""
+        if self.site is not None or not self.urls:
+            return self.name
+        parts = urlsplit(self.urls[0])
+        return f"{self.name}-{parts.netloc.replace(':', '_')}"
+
     def site_hosts(self) -> list[str]:
         assert self.site is not None
         return [urlsplit(self.site.home).hostname or ""]
