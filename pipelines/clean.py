@@ -37,6 +37,8 @@ CATALOG: dict[str, str] = {
     "site_rule": "a site's own whole-line noise patterns (registry ``noise_rules``)",
     "repeated_line": "a line identical to the previous kept line (doubled captions, headlines)",
     "section_name": "the site's own section names standing alone at the end of the text",
+    "page_chrome": "page controls and labels: tags, share, print, comments, loading, and "
+    "«آخر تحديث: ...» time lines",
 }
 """Every rule by its name; ``clean/removed/<name>`` counts its removals."""
 
@@ -500,6 +502,49 @@ def _related_inline(line: Line) -> bool:
     return rest.words >= 2 and not sentence_like(rest) and not _related_label(rest)
 
 
+# --- page chrome --------------------------------------------------------------------------------
+
+_CHROME_PHRASES = (
+    "الكلمات المفتاحية", "كلمات مفتاحية", "الوسوم", "وسوم", "كلمات البحث", "الكلمات الدالة",
+    "Tags", "Keywords", "Topics", "شارك", "مشاركة", "شارك عبر", "Share", "Share on", "طباعة",
+    "Print", "أضف تعليق", "أضف تعليقك", "اكتب تعليقك", "التعليقات", "تعليقات", "Comments",
+    "Leave a comment", "Loading", "جاري التحميل", "جار التحميل", "طالع المزيد", "عرض المزيد",
+    "تحميل المزيد", "Load more", "Show more",
+)  # fmt: skip
+_CHROME = re.compile(rf"(?:\d+ )?{_alt(_CHROME_PHRASES)}(?: \d+)?")
+_COMMENT_COUNT = re.compile(rf"\d+ {_alt(('تعليق', 'تعليقات', 'comment', 'comments'))}")
+_FONT_LETTERS = re.compile(r"(?:[Aaأ] ?){2,3}")
+# «وسوم: مصر، اقتصاد» and «آخر تحديث: 12:30 م»: a label, a colon, then a short list or a time.
+_TAG_LIST = re.compile(
+    rf"^{_flex('الكلمات المفتاحية')}|^{_flex('كلمات مفتاحية')}|^{_flex('الوسوم')}|^{_flex('وسوم')}"
+    r"|^(?:Tags|Keywords|Topics)\s*:",
+    re.I,
+)
+_TIME_LABEL = re.compile(
+    rf"^(?:{_flex('آخر تحديث')}|{_flex('تاريخ النشر')}|{_flex('نشر في')}|{_flex('نشر بتاريخ')}"
+    rf"|{_flex('تاريخ التحديث')}|{_flex('تم النشر')}|Published|Updated|Last updated)"
+    # After a colon anything dated; without one, only a bare date or time («آخر تحديث 12:30 م»):
+    # «آخر تحديث للأرقام أظهر 120 حالة» is a sentence.
+    r"(?:\s*[:：]\s*\S.*\d|\s+[\d/\-.:،, ]*\d[\d/\-.:،, ]*(?:\s*(?:ص|م|AM|PM))?$)",
+    re.I,
+)
+
+
+def _page_chrome(line: Line) -> bool:
+    if line.quoted:
+        return False
+    if _CHROME.fullmatch(line.key) or _COMMENT_COUNT.fullmatch(line.key):
+        return True
+    if _FONT_LETTERS.fullmatch(line.text):
+        return True
+    short = line.words <= 10 and not line.text.rstrip().endswith((".", "؟", "!"))
+    if short and _TIME_LABEL.match(line.bare):
+        return True
+    if line.words <= 14 and _TAG_LIST.match(line.bare):
+        return ":" in line.bare or line.words <= 3
+    return False
+
+
 # --- the catalog of context-free line rules, in the order they are tried --------------------------
 
 LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
@@ -513,6 +558,7 @@ LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
     ("copyright", _copyright),
     ("nav_links", _nav_links),
     ("read_also", _related_inline),
+    ("page_chrome", _page_chrome),
 )
 
 
