@@ -910,8 +910,16 @@ def _registrable(host: str) -> list[str]:
     return labels[-size:]
 
 
+# Languages written in Arabic script: a page declaring one of them is believed.
+_ARABIC_SCRIPT = {"ar", "fa", "ur", "ps", "ku", "ckb", "sd", "ug"}
+
+
 def _language(doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], text: str) -> str:
+    """The declared language, unless the text says otherwise: templates often keep ``lang="en"``
+    on Arabic pages, so mostly Arabic text declared in a Latin-script language is ``ar``."""
+    arabic = arabic_ratio(text) > 0.5
     for value in (doc.get("lang"), _ld_text(ld.get("inLanguage")), _first(meta, "og:locale")):
-        if value:
-            return re.split(r"[-_]", value.strip())[0].lower()
-    return "ar" if arabic_ratio(text) > 0.5 else "und"
+        if value and value.strip():
+            declared = re.split(r"[-_]", value.strip())[0].lower()
+            return "ar" if arabic and declared not in _ARABIC_SCRIPT else declared
+    return "ar" if arabic else "und"

@@ -544,3 +544,10 @@ def test_a_byline_opening_the_text_becomes_the_author() -> None:
     # A sentence that merely starts with the same verb is text.
     sentence = "كتب الشاعر قصيدته الأخيرة في المستشفى قبل أيام من رحيله، ونشرتها أسرته أمس."
     assert run(page("", article_html([sentence, *PARAGRAPHS]))).body.startswith(sentence)
+
+
+def test_language_follows_the_text_when_the_template_declares_english() -> None:
+    assert run(page("", article_html(), lang="en")).language == "ar"
+    assert run(page("", article_html(), lang="fa")).language == "fa"
+    english = ["The ministry announced new measures for the rail network on Sunday evening."] * 3
+    assert run(page("", article_html(english, h1="Rail"), lang="en")).language == "en"
