@@ -247,6 +247,28 @@ def page_links(html: str | _Element, base_url: str) -> list[str]:
     return list(out)
 
 
+_NEXT_WORDS = {
+    "التالي", "التالى", "الصفحة التالية", "التالية", "المزيد", "عرض المزيد", "أخبار أقدم",
+    "الأقدم", "next", "next page", "older", "older posts", "more", "»", "›", "«", "‹", ">", "<",
+}  # fmt: skip
+
+
+def pagination_links(html: str | _Element, base_url: str) -> set[str]:
+    """Links that walk a listing's pages: ``rel=next``, "next"-named links or words («التالي»),
+    and page numbers inside an element named like a pager (``.pagination``, ``#pager``)."""
+    doc = as_document(html)
+    found: set[str] = set()
+    for a in doc.xpath("//a[@href]"):
+        text = " ".join(a.text_content().split()).lower()
+        names = f"{a.get('class', '')} {a.get('id', '')} {a.get('rel', '')}".lower()
+        in_pager = text.isdigit() and any(
+            "pag" in f"{p.get('class', '')} {p.get('id', '')}".lower() for p in a.iterancestors()
+        )
+        if "next" in names or text in _NEXT_WORDS or in_pager:
+            found.add(urljoin(base_url, a.get("href", "").strip()).split("#", 1)[0])
+    return found
+
+
 def looks_like_article(url: str, html: str | _Element) -> bool:
     """Whether a page of an unregistered site is an article rather than a home, section or tag
     page: a JSON-LD article type or ``og:type`` article; else the shape of its main text: enough

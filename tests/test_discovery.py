@@ -112,3 +112,17 @@ def test_since_window(value: str | None, expected: datetime) -> None:
 def test_bad_since_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="since='yesterday'"):
         discovery.parse_since("yesterday", NOW)
+
+
+def test_pagination_links_by_rel_words_and_pager_numbers() -> None:
+    html = """<main><a href="/news/1">خبر</a><a href="/about">2</a></main>
+      <div class="pagination"><a href="/list?page=2">2</a><a href="/list?page=3">3</a>
+      <a href="/list?page=2">التالي</a></div><a rel="next" href="/p/2">x</a>
+      <a class="older-link next" href="/older">أقدم</a>"""
+    found = discovery.pagination_links(html, "https://akhbar.example.org/list")
+    assert found == {
+        "https://akhbar.example.org/list?page=2",
+        "https://akhbar.example.org/list?page=3",
+        "https://akhbar.example.org/p/2",
+        "https://akhbar.example.org/older",
+    }

@@ -248,13 +248,13 @@ class NewsSpider(Spider):
             return
         for feed in discovery.feed_links(doc, response.url):
             yield Request(feed, callback=self.parse_xml, meta=DISCOVERY_META)
-        _, next_page = discovery.parse_listing(doc, response.url, None, None)
+        pager = discovery.pagination_links(doc, response.url)
         for link in discovery.page_links(doc, response.url):
             url = canonicalize_url(link)
             if url not in self._seen:
                 self._seen.add(url)
                 # Walking a listing's pages is not a step away from the start page.
-                step = 0 if link == next_page else 1
+                step = 0 if link in pager else 1
                 yield Request(url, callback=self.parse_any, meta={"hops": hops + step})
 
     def parse_xml(self, response: Response) -> Iterator[Request]:
