@@ -9,10 +9,10 @@ STAMP := $(VENV)/.installed
 # `make demo STATE=dir` keeps crawl state in dir across runs; without it every run starts fresh.
 STATE ?=
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
