@@ -754,6 +754,8 @@ def _images(
 ) -> list[Image]:
     found: list[Image] = []
     for fig in doc.iter("figure"):
+        if _in_side_content(fig):
+            continue
         img = fig.find(".//img")
         src = _img_src(img) if img is not None else None
         cap_el = fig.find(".//figcaption")
@@ -764,7 +766,7 @@ def _images(
         '//*[contains(concat(" ", normalize-space(@class), " "), " caption ")'
         ' or contains(@class, "wp-caption-text") or contains(@class, "image-caption")]'
     ):
-        if el.tag == "figcaption":
+        if el.tag == "figcaption" or _in_side_content(el):
             continue
         caption = normalize_line(el.text_content())
         parent = el.getparent()
@@ -789,6 +791,22 @@ def _images(
         elif not known.caption and img.caption:
             known.caption = img.caption
     return list(merged.values())
+
+
+# Where pictures of other articles live: sidebars, related and most-read lists, footers.
+_SIDE_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:related|read-?also|more-on|most-?read|recommended|sidebar|widgets?|outbrain"
+    r"|taboola|promo|teasers?|more-?news)(?:$|[\s_-])"
+)
+
+
+def _in_side_content(el: _Element) -> bool:
+    for a in el.iterancestors():
+        if a.tag in ("aside", "nav", "footer"):
+            return True
+        if _SIDE_NAMES.search(f"{a.get('class', '')} {a.get('id', '')}".lower()):
+            return True
+    return False
 
 
 _PLACEHOLDER_IMAGE = re.compile(r"logo|placeholder|default[-_.]|favicon|no-?image", re.I)

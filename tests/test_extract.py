@@ -551,3 +551,16 @@ def test_language_follows_the_text_when_the_template_declares_english() -> None:
     assert run(page("", article_html(), lang="fa")).language == "fa"
     english = ["The ministry announced new measures for the rail network on Sunday evening."] * 3
     assert run(page("", article_html(english, h1="Rail"), lang="en")).language == "en"
+
+
+def test_pictures_of_related_articles_are_not_the_article_s_images() -> None:
+    side = (
+        '<aside class="most-read"><figure><img src="/other.jpg"><figcaption>خبر آخر تماما'
+        '</figcaption></figure></aside><div class="related-news"><figure><img src="/r.jpg">'
+        "<figcaption>خبر ذو صلة</figcaption></figure></div>"
+    )
+    own = '<figure><img src="/own.jpg"><figcaption>صورة الخبر نفسه</figcaption></figure>'
+    article = run(page("", own + article_html() + side))
+    assert [(i.url.rsplit("/", 1)[1], i.caption) for i in article.images] == [
+        ("own.jpg", "صورة الخبر نفسه")
+    ]
