@@ -454,7 +454,7 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
     span = [
         b
         for b in blocks[starts[0] : ends[-1] + 1]
-        if b in kept or not (len(b) <= 50 and parse_date(b, "UTC") is not None)
+        if b in kept or not (len(b) <= 50 and _DATE_LIKE.search(b) and parse_date(b, "UTC"))
     ]
     covered = sum(len(b) for b in set(span) & kept) / max(1, sum(len(b) for b in kept))
     added = sum(len(b) for b in span if b not in kept)
@@ -711,6 +711,8 @@ def _visible_dates(doc: _Element) -> list[str]:
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+# Cheap test before the costly date parse: a year, or day/month or hour:minute pairs.
+_DATE_LIKE = re.compile(r"[0-9٠-٩]{4}|[0-9٠-٩]{1,2}\s*[:/.\-]\s*[0-9٠-٩]{1,2}")
 
 
 def _url_date(url: str) -> str | None:
