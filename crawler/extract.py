@@ -366,11 +366,16 @@ class Candidate:
 
 def choose_body(candidates: list[Candidate]) -> Candidate | None:
     """The best body: highest score, but a JSON-LD body the HTML text extends (cut short) or
-    restates (flat) loses to that HTML text."""
+    restates (flat) loses to that HTML text, and site selectors that found text sharing almost
+    nothing with the generic main content (a stale selector matching another box) lose to it."""
     usable = [c for c in candidates if c.blocks and c.link_density < 0.6]
     if not usable:
         return None
     best = max(usable, key=lambda c: c.score)
+    if best.source == "selectors":
+        generic = next((c for c in usable if c.source == "generic"), None)
+        if generic is not None and generic.length >= 250 and _shared(best, generic) < 0.2:
+            best = generic
     if best.source == "json-ld":
         ld = _squash(" ".join(best.blocks))
         for other in sorted(usable, key=lambda c: c.score, reverse=True):
@@ -384,6 +389,14 @@ def choose_body(candidates: list[Candidate]) -> Candidate | None:
 
 
 _SQUASH = re.compile(r"\W+")
+
+
+def _shared(a: Candidate, b: Candidate) -> float:
+    """The share of the shorter candidate's text that the other one also has, block by block."""
+    short, long = sorted((a, b), key=lambda c: c.length)
+    other = {_squash(x) for x in long.blocks}
+    common = sum(len(x) for x in short.blocks if _squash(x) in other)
+    return common / max(1, short.length)
 
 
 def _squash(text: str) -> str:

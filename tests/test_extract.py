@@ -564,3 +564,22 @@ def test_pictures_of_related_articles_are_not_the_article_s_images() -> None:
     assert [(i.url.rsplit("/", 1)[1], i.caption) for i in article.images] == [
         ("own.jpg", "صورة الخبر نفسه")
     ]
+
+
+def test_a_stale_selector_matching_another_box_loses_to_the_main_content() -> None:
+    site = Site(
+        name="stale",
+        domains=("stale.example.org",),
+        article_url=r"^/n/\d+",
+        home="https://stale.example.org/",
+        selectors=Selectors(body="div.article-body"),
+    )
+    promo = (
+        '<aside><div class="article-body"><p>'
+        + "نص ترويجي طويل عن عروض الاشتراك في الخدمة الجديدة للموقع وما تقدمه للقراء. " * 4
+        + "</p></div></aside>"
+    )
+    html = page("", article_html() + promo)
+    article = run(html, url="https://stale.example.org/n/1", site=site)
+    assert article.body == join_blocks(PARAGRAPHS)
+    assert article.body_source == "generic"
