@@ -561,6 +561,7 @@ def extract(
 
     tz = _timezone(site, url, doc, meta)
     order = site.date_order if site else "DMY"
+    # The last fallbacks walk the whole page: only pages that say nothing else pay for them.
     published = _date(
         [
             ld.get("datePublished"),
@@ -573,12 +574,10 @@ def extract(
             _select_text(doc, sel.date if sel else None),
             _time_attr(doc, ARTICLE_TIME),
             hints.get("published"),
-            *_visible_dates(doc),
-            _url_date(url),
         ],
         tz,
         order,
-    )  # fmt: skip
+    ) or _date([*_visible_dates(doc), _url_date(url)], tz, order)  # fmt: skip
     modified = _date(
         [
             ld.get("dateModified"),
