@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -72,6 +73,7 @@ class ConditionalGetMiddleware:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.pending: dict[str, tuple[str | None, str | None]] = {}
+        self._known: dict[str, tuple[str | None, str | None]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalGetMiddleware:
@@ -95,13 +97,20 @@ class ConditionalGetMiddleware:
         )
         return db
 
+    def _validators(self) -> dict[str, tuple[str | None, str | None]]:
+        # One small table (a row per feed, sitemap or section URL): read once per run.
+        if self._known is None:
+            self._known = {}
+            if self.path.exists():
+                with closing(self._connect()) as db:
+                    rows = db.execute("SELECT url, etag, modified FROM validators").fetchall()
+                self._known = {url: (etag, modified) for url, etag, modified in rows}
+        return self._known
+
     def process_request(self, request: Request) -> None:
-        if not request.meta.get("conditional") or not self.path.exists():
+        if not request.meta.get("conditional"):
             return
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT etag, modified FROM validators WHERE url = ?", (request.url,)
-            ).fetchone()
+        row = self._validators().get(request.url)
         if row:
             if row[0]:
                 request.headers.setdefault(b"If-None-Match", row[0])
@@ -123,7 +132,7 @@ class ConditionalGetMiddleware:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if reason != "finished" or not self.pending:
             return
-        with self._connect() as db:
+        with closing(self._connect()) as db, db:
             db.executemany(
                 "INSERT OR REPLACE INTO validators VALUES (?, ?, ?)",
                 [(url, etag, modified) for url, (etag, modified) in self.pending.items()],
