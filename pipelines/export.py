@@ -562,7 +562,7 @@ class ExportRun:
         self.recover()
 
     def recover(self) -> list[Recovered]:
-        """Finish the ``.part`` files that killed runs of this site left behind."""
+        """Finish what killed runs of this site left: their `.part` files and missing reports."""
         stats = self.crawler.stats
         for tmp in self.site_dir.glob("*.tmp"):
             tmp.unlink()
@@ -582,6 +582,19 @@ class ExportRun:
             )
             report = recovery_report(rec, self.site, self.ctx.run_id)
             write_atomic(report_path(rec.final), dump_report(report))
+        for final in sorted(self.site_dir.glob("*.jsonl")):
+            if report_path(final).exists():
+                continue
+            # A run killed between renaming its file and writing the report: the file is
+            # complete and its records were announced before the rename; only the report is due.
+            _, lines = complete_prefix(final)
+            rec = Recovered(final, final, lines, 0)
+            done.append(rec)
+            stats.inc_value("export/recovered_reports")
+            logger.warning("Wrote the missing report of a killed run's file: %s", final.name)
+            write_atomic(
+                report_path(final), dump_report(recovery_report(rec, self.site, self.ctx.run_id))
+            )
         return done
 
     def _announce_recovered(self, records: list[dict[str, Any]]) -> None:

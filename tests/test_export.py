@@ -89,6 +89,9 @@ def test_next_start_recovers_and_announces_a_killed_runs_part(
     killed.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in records) + torn)
     empty = out / SITE / f"{SITE}-20250101T000001Z-0badc0df.jsonl.part"
     empty.touch()
+    # Killed after renaming its file but before writing its report.
+    unreported = out / SITE / f"{SITE}-20250101T000002Z-0badc0e0.jsonl"
+    unreported.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in records))
 
     assert run(crawl_command(server, out, durable_log=side, pages=2), log) == 0
     assert not killed.exists() and not empty.exists()
@@ -100,9 +103,14 @@ def test_next_start_recovers_and_announces_a_killed_runs_part(
     recovered_empty = out / SITE / f"{SITE}-20250101T000001Z-0badc0df.jsonl"
     assert recovered_empty.read_bytes() == b""
     assert report_of(recovered_empty)["items_written"] == 0
-    [new] = [p for p in finals(out) if p not in (recovered, recovered_empty)]
+    late = report_of(unreported)
+    assert late["status"] == "recovered" and late["run_id"] == "0badc0e0"
+    assert late["items_written"] == 2 and late["bytes_cut"] == 0
+    assert read_lines(unreported) == records
+    [new] = [p for p in finals(out) if p not in (recovered, recovered_empty, unreported)]
     assert report["recovered"]["by_run_id"] == RUN_FILE_RE.match(new.name)["run_id"]
     announced = [(e["run_id"], e["id"]) for e in read_side_log(side) if e["recovered"]]
+    # The unreported file's records were announced by its own run, before its rename.
     assert announced == [("0badc0de", "r0"), ("0badc0de", "r1")]
     assert "Recovered 2 complete records of a killed run" in log.read_text(encoding="utf-8")
 
