@@ -31,7 +31,8 @@ def test_every_registered_site_has_a_generated_spider() -> None:
 
 def _spider(name: str, settings: dict[str, object], **kwargs: str) -> tuple[NewsSpider, Crawler]:
     loader = SpiderLoader.from_settings(get_project_settings())
-    crawler = Crawler(loader.load(name), Settings({"DOWNLOAD_DELAY": 0.25, **settings}))
+    base = {"DOWNLOAD_DELAY": 0.25, "CLOSESPIDER_PAGECOUNT": 2000}
+    crawler = Crawler(loader.load(name), Settings({**base, **settings}))
     return crawler.spidercls.from_crawler(crawler, **kwargs), crawler
 
 
@@ -40,12 +41,20 @@ def test_a_local_site_is_crawled_without_politeness_delay() -> None:
     assert spider.allowed_domains == ["127.0.0.1"]
     assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0
     assert crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 16
+    assert crawler.settings.getint("CLOSESPIDER_PAGECOUNT") == 100_000
+    # Settings given on the command line (-s) still win.
+    settings = Settings({"CLOSESPIDER_PAGECOUNT": 2000})
+    settings.set("CLOSESPIDER_PAGECOUNT", 3, priority="cmdline")
+    crawler = Crawler(NewsSpider, settings)
+    crawler.spidercls.from_crawler(crawler, urls="http://127.0.0.1:8000/")
+    assert crawler.settings.getint("CLOSESPIDER_PAGECOUNT") == 3
 
 
 def test_a_remote_site_keeps_the_politeness_delay() -> None:
     # A documentation address: never resolved to this machine, never contacted.
     _, crawler = _spider("news", {}, urls="http://192.0.2.10/")
     assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0.25
+    assert crawler.settings.getint("CLOSESPIDER_PAGECOUNT") == 2000
     _, crawler = _spider("vetogate", {})
     assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 0.25
     _, crawler = _spider("vetogate", {"MIRROR_HOSTS": {"www.vetogate.com": "http://127.0.0.1:1"}})
@@ -125,3 +134,21 @@ def test_news_crawls_of_different_sites_write_and_lock_apart(tmp_path: Path) -> 
         folder = tmp_path / "output" / ("news-" + origin.split("://")[1].replace(":", "_"))
         (dump,) = folder.glob("*.jsonl")
         assert len(dump.read_text(encoding="utf-8").splitlines()) == 11
+
+
+def test_the_page_budget_ends_a_crawl_early(tmp_path: Path) -> None:
+    with generic_site.serve() as (origin, _):
+        proc = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"urls={origin}/",
+             "-s", "CLOSESPIDER_PAGECOUNT=4", "-s", "CONCURRENT_REQUESTS=1",
+             "-s", f"OUTPUT_DIR={tmp_path / 'output'}",
+             "-s", f"STATE_PATH={tmp_path / 'state' / 'crawler.sqlite3'}"],
+            cwd=ROOT, capture_output=True, text=True, check=False, timeout=180,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (report_file,) = (tmp_path / "output").glob("*/*.report.json")
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["finish_reason"] == "closespider_pagecount"
+    # The whole site is 11 articles plus listings; the budget stops well before that.
+    assert report["pages_fetched"] < 10
+    assert report["items_written"] < 11

@@ -28,6 +28,8 @@ LOCAL_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    # The 2000-page budget guards live archives; a local mirror is finite and wanted whole.
+    "CLOSESPIDER_PAGECOUNT": 100_000,
 }
 
 
