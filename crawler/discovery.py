@@ -281,13 +281,16 @@ def looks_like_article(url: str, html: str | _Element) -> bool:
     if names and names != {"webpage"}:
         return True
     og_type = doc.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()
-    if og_type == "article":
-        return True
     container = densest_container(doc)
     if container is None:
         return False
     blocks, link_density = html_blocks(container)
     long_blocks = sum(1 for b in blocks if len(b) >= 80)
+    if og_type == "article":
+        # Some templates tag every page, home and sections included, as an article: a page
+        # whose main element holds more headline links than paragraphs is still a listing.
+        headlines = sum(1 for a in container.iter("a") if len(a.text_content().strip()) >= 15)
+        return long_blocks >= 1 and not (headlines >= 6 and headlines >= long_blocks)
     parts = urlsplit(url)
     if _ARTICLE_PATH.search(parts.path) or _ARTICLE_QUERY.search(parts.query):
         return long_blocks >= 2 and link_density < 0.3

@@ -126,3 +126,59 @@ def test_pagination_links_by_rel_words_and_pager_numbers() -> None:
         "https://akhbar.example.org/p/2",
         "https://akhbar.example.org/older",
     }
+
+
+# --- is this page of an unregistered site an article? ---------------------------------------
+
+PARAGRAPH = (
+    "قالت وزارة الري في بيان صدر مساء اليوم إن أعمال تطهير الترع في المحافظات الثلاث ستنتهي "
+    "قبل موسم الزراعة الصيفي، وإن فرق الصيانة تعمل على مدار الساعة لتفادي أي أعطال."
+)
+
+
+def _page(main: str, head: str = "") -> str:
+    return (
+        f'<html lang="ar" dir="rtl"><head><title>موقع الأخبار</title>{head}</head>'
+        f'<body><nav><a href="/">الرئيسية</a></nav><main>{main}</main>'
+        "<footer>جميع الحقوق محفوظة</footer></body></html>"
+    )
+
+
+def _teasers(n: int, summary: bool) -> str:
+    return "".join(
+        f'<div class="item"><a href="/news/{1000 + i}">'
+        f"<h3>عنوان الخبر رقم {i} في الصفحة الأولى</h3></a>"
+        f"{'<p>' + PARAGRAPH + '</p>' if summary else ''}</div>"
+        for i in range(n)
+    )
+
+
+OG_ARTICLE = '<meta property="og:type" content="article">'
+LD_ARTICLE = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>'
+ARTICLE_BODY = "<article><h1>خبر</h1>" + f"<p>{PARAGRAPH}</p>" * 4 + "</article>"
+
+
+@pytest.mark.parametrize(
+    ("url", "html", "expected"),
+    [
+        # Declared articles.
+        ("http://s.test/a", _page(ARTICLE_BODY, LD_ARTICLE), True),
+        ("http://s.test/a", _page(ARTICLE_BODY, OG_ARTICLE), True),
+        # Undeclared: the shape of the text decides.
+        ("http://s.test/news/2026/11/28/bahr", _page(ARTICLE_BODY), True),
+        ("http://s.test/about", _page("<p>من نحن: موقع إخباري.</p>"), False),
+        ("http://s.test/section/economy", _page(_teasers(12, summary=True)), False),
+        # A template that calls every page an article: teasers with summaries are a listing.
+        ("http://s.test/", _page(_teasers(12, summary=True), OG_ARTICLE), False),
+        ("http://s.test/", _page(_teasers(12, summary=False), OG_ARTICLE), False),
+        # ...while an article with a few linked headlines below it stays an article.
+        (
+            "http://s.test/a",
+            _page(ARTICLE_BODY + '<div class="more">' + _teasers(3, summary=False) + "</div>",
+                  OG_ARTICLE),
+            True,
+        ),
+    ],
+)  # fmt: skip
+def test_looks_like_article(url: str, html: str, expected: bool) -> None:
+    assert discovery.looks_like_article(url, html) is expected
