@@ -146,7 +146,7 @@ _AD_PHRASES = (
     "Paid content", "Paid post", "Promoted", "Promoted content", "Scroll to continue",
     "Scroll to continue with content", "Story continues below advertisement",
     "إعلان", "إعلانات", "مساحة إعلانية", "محتوى مدفوع", "محتوى ممول", "محتوى إعلاني",
-    "إعلان ممول", "مادة إعلانية", "مادة ترويجية", "برعاية",
+    "إعلان ممول", "مادة إعلانية", "مادة ترويجية", "برعاية", "إعلانات جوجل", "سبونسر",
 )  # fmt: skip
 _AD = re.compile(rf"{_alt(_AD_PHRASES)}(?: {_alt(_AD_PHRASES)})*")
 
@@ -325,7 +325,8 @@ _FOLLOW_ONE = (
     + r")(?: |$)"
 )
 _FOLLOW_LEAD = _alt(
-    ("لمتابعة", "ولمتابعة", "للمزيد", "ولمزيد", "لمزيد", "ليصلك", "لتصلك", "لكي يصلك", "لمعرفة")
+    ("لمتابعة", "ولمتابعة", "للمزيد", "ولمزيد", "لمزيد", "ليصلك", "لتصلك", "لكي يصلك", "لمعرفة",
+     "للاشتراك", "وللاشتراك", "للانضمام")
 )  # fmt: skip
 _FOLLOW = re.compile(
     rf"(?:{_FOLLOW_US}|{_SUBSCRIBE}|{_FOLLOW_ONE}|{_fold('اضغط هنا')}"
@@ -364,7 +365,8 @@ _SHARE_WORDS = (
 _SHARE_PHRASES = (
     "فيس بوك", "واتس اب", "واتس آب", "لينكد إن", "تيك توك", "سناب شات", "Google News",
     "جوجل نيوز", "E-mail", "البريد الإلكتروني", "بريد إلكتروني", "نسخ الرابط", "تم نسخ الرابط",
-    "انسخ الرابط", "رابط مختصر", "Copy link", "Link copied", "شارك الخبر", "شارك المقال",
+    "انسخ الرابط", "رابط مختصر", "الرابط المختصر", "رابط قصير", "الرابط القصير", "Copy link",
+    "Link copied", "شارك الخبر", "شارك المقال",
     "شارك عبر", "شارك على", "شارك الموضوع", "Share this", "Share this article", "Share on",
     "مشاركة الخبر",
 )  # fmt: skip
@@ -470,11 +472,18 @@ _RELATED_LABELS = (
     "الأكثر قراءة", "الأكثر مشاهدة", "الأكثر تداولا", "الأكثر قراءة اليوم", "المزيد من الأخبار",
     "المزيد", "اخترنا لك", "قد يهمك", "قد يهمك أيضا", "قد يعجبك أيضا", "يهمك أيضا",
     "Read more", "Read also", "Also read", "Related", "Related articles", "Related news",
-    "Related topics", "More stories", "Most read", "Recommended",
+    "Related topics", "More stories", "Most read", "Recommended", "اقرأ كمان", "تابع أيضا",
+    "تصفح أيضا", "شاهد المزيد", "مقالات ذات صلة", "مقالات متعلقة", "قد تهمك", "مواضيع قد تهمك",
+    "موضوعات قد تهمك", "أخبار قد تهمك", "آخر الأخبار", "أحدث الأخبار", "أخبار أخرى",
+    "مواضيع أخرى", "موضوعات أخرى", "المزيد من الأخبار", "المزيد من المقالات",
 )  # fmt: skip
 _RELATED_LABEL = re.compile(_alt(_RELATED_LABELS))
 _STRONG_INLINE = ("اقرأ أيضا", "اقرأ كذلك", "اقرأ المزيد", "شاهد أيضا", "طالع أيضا", "طالع كذلك")
-_WEAK_INLINE = ("ذات صلة", "قد يهمك", "مواضيع ذات صلة", "موضوعات ذات صلة", "أخبار ذات صلة")
+# Labels that also open sentences («للمزيد من التفاصيل ...»): a label only before a separator.
+_WEAK_INLINE = (
+    "ذات صلة", "قد يهمك", "مواضيع ذات صلة", "موضوعات ذات صلة", "أخبار ذات صلة", "اقرأ كمان",
+    "تابع أيضا", "تصفح أيضا", "للمزيد", "شاهد المزيد",
+)  # fmt: skip
 _INLINE_STRONG = re.compile(
     "(?:" + "|".join(_flex(p) for p in _STRONG_INLINE) + r"|read also|also read|read more)"
     r"(?!\w)\s*[:：\-–—|.،»>]*\s*(?P<rest>\S.*)",
@@ -506,10 +515,12 @@ def _related_inline(line: Line) -> bool:
 
 _CHROME_PHRASES = (
     "الكلمات المفتاحية", "كلمات مفتاحية", "الوسوم", "وسوم", "كلمات البحث", "الكلمات الدالة",
-    "Tags", "Keywords", "Topics", "شارك", "مشاركة", "شارك عبر", "Share", "Share on", "طباعة",
+    "كلمات دالة", "الكلمات الدلالية", "Tags", "Keywords", "Topics", "شارك", "مشاركة", "شارك عبر",
+    "Share", "Share on", "طباعة",
     "Print", "أضف تعليق", "أضف تعليقك", "اكتب تعليقك", "التعليقات", "تعليقات", "Comments",
     "Leave a comment", "Loading", "جاري التحميل", "جار التحميل", "طالع المزيد", "عرض المزيد",
-    "تحميل المزيد", "Load more", "Show more",
+    "تحميل المزيد", "Load more", "Show more", "صورة أرشيفية", "صورة تعبيرية", "صورة من الأرشيف",
+    "أرشيفية", "تعبيرية", "Click here", "اضغط هنا للمزيد",
 )  # fmt: skip
 _CHROME = re.compile(rf"(?:\d+ )?{_alt(_CHROME_PHRASES)}(?: \d+)?")
 _COMMENT_COUNT = re.compile(rf"\d+ {_alt(('تعليق', 'تعليقات', 'comment', 'comments'))}")
