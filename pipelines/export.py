@@ -562,7 +562,7 @@ class ExportRun:
         self.recover()
 
     def recover(self) -> list[Recovered]:
-        """Finish what killed runs of this site left: their `.part` files and missing reports."""
+        """Finish what killed runs of this site left: their ``.part`` files and missing reports."""
         stats = self.crawler.stats
         for tmp in self.site_dir.glob("*.tmp"):
             tmp.unlink()
