@@ -81,7 +81,7 @@ class Article:
     duplicate_of: str | None = None
     """Filled by dedup: canonical URL of the first-seen article this one nearly duplicates."""
     cluster_id: str | None = None
-    """Filled by dedup: identifier shared by all records of one near-duplicate cluster."""
+    """Filled by dedup: the ``id`` of the story's first article, shared by it and its copies."""
     run_id: str | None = None
     """Filled by export: the identifier of the crawl run that wrote the record."""
     removed_noise: list[str] | None = None

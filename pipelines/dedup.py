@@ -510,7 +510,7 @@ class DedupPipeline:
             adapter["version"] = version
             adapter["previous_content_hash"] = known_hash
             adapter["duplicate_of"] = known_dup
-            adapter["cluster_id"] = article_id(known_dup) if known_dup else None
+            adapter["cluster_id"] = article_id(known_dup or url)
             self.stats.inc_value("dedup/new_version")
             self._add(_Pending(url, chash, version, site, lastmod, known_dup))
             return item
@@ -534,7 +534,8 @@ class DedupPipeline:
                     item, adapter, "near_duplicate", root, chash, site, lastmod, fp
                 )
         adapter["duplicate_of"] = None
-        adapter["cluster_id"] = None
+        # A story's first article heads its cluster: grouping by cluster_id needs no coalesce.
+        adapter["cluster_id"] = article_id(url)
         self.stats.inc_value("dedup/new")
         self._add(_Pending(url, chash, 1, site, lastmod, None, fp))
         return item

@@ -169,7 +169,9 @@ def test_versions_within_one_run(state: Path) -> None:
 def test_wire_copy_is_linked_to_the_first_one_seen(state: Path) -> None:
     original = article(YOUM7.format(slug="الطاقة-الشمسية", n=6500001), SOLAR)
     _, (first,) = one_run(state, [original])
-    assert first is not None and first.duplicate_of is None and first.cluster_id is None
+    assert first is not None and first.duplicate_of is None
+    # The first article heads the cluster its copies join.
+    assert first.cluster_id == first.id
 
     copies = [
         article(VETO.format(n=4300100 + i), variant)
