@@ -760,7 +760,12 @@ def _drop_furniture_lines(
     out = [b for b in blocks if b not in captions]
     while out and out[0] in titles:
         out.pop(0)
-    return out
+    # An embedded tweet's picture link is the embed's, not the text's.
+    out = [_EMBED_LINK.sub("", b).rstrip() if "t.co" in b or "twitter.com" in b else b for b in out]
+    return [b for b in out if b]
+
+
+_EMBED_LINK = re.compile(r"\s*(?:pic\.twitter\.com|https?://t\.co)/\w+")
 
 
 def _images(

@@ -39,6 +39,8 @@ CATALOG: dict[str, str] = {
     "section_name": "the site's own section names standing alone at the end of the text",
     "page_chrome": "page controls and labels: tags, share, print, comments, loading, and "
     "«آخر تحديث: ...» time lines",
+    "social_embed": "the frame of an embedded post: «View this post on Instagram», «A post shared "
+    "by ...», a tweet's «— name (@account) date» line",
 }
 """Every rule by its name; ``clean/removed/<name>`` counts its removals."""
 
@@ -556,6 +558,37 @@ def _page_chrome(line: Line) -> bool:
     return False
 
 
+# --- embedded posts -----------------------------------------------------------------------------
+
+_EMBED_PHRASES = (
+    "View this post on Instagram", "View more on Instagram", "View this post on Facebook",
+    "Watch on TikTok", "Watch on YouTube", "عرض هذا المنشور على Instagram",
+    "عرض هذا المنشور على إنستجرام", "عرض هذا المنشور على انستغرام",
+    "شاهد هذا المنشور على Instagram",
+)  # fmt: skip
+_EMBED = re.compile(_alt(_EMBED_PHRASES))
+_SHARED_BY = re.compile(
+    r"^(?:A post shared by|Une publication partagée par|"
+    + _flex("منشور تمت مشاركته بواسطة")
+    + "|"
+    + _flex("تمت مشاركة منشور بواسطة")
+    + r")\s.{1,80}$",
+    re.I,
+)
+# "— Name (@account) November 28, 2026": the signature under an embedded tweet.
+_TWEET_SIGNATURE = re.compile(r"^[—–\-]\s*[^()]{0,60}\(@\w{1,30}\)\s*\S.{0,30}\d{4}$")
+
+
+def _social_embed(line: Line) -> bool:
+    if line.words > 16:
+        return False
+    return bool(
+        _EMBED.fullmatch(line.key)
+        or _SHARED_BY.match(line.text)
+        or _TWEET_SIGNATURE.match(line.text)
+    )
+
+
 # --- the catalog of context-free line rules, in the order they are tried --------------------------
 
 LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
@@ -570,6 +603,7 @@ LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
     ("nav_links", _nav_links),
     ("read_also", _related_inline),
     ("page_chrome", _page_chrome),
+    ("social_embed", _social_embed),
 )
 
 

@@ -241,6 +241,21 @@ def test_generic_page_of_an_unregistered_site() -> None:
     assert article.language == "ar"
 
 
+def test_an_embedded_tweet_keeps_its_words_but_not_its_picture_link() -> None:
+    tweet = (
+        '<blockquote class="twitter-tweet"><p lang="ar">المشاركة تجاوزت التوقعات في كل المدن '
+        '<a href="https://t.co/Ab12Cd">pic.twitter.com/Ab12Cd</a></p></blockquote>'
+    )
+    html = page(
+        "",
+        article_html([*PARAGRAPHS[:2], tweet, *PARAGRAPHS[2:]]).replace(f"<p>{tweet}</p>", tweet),
+    )
+    body = run(html).body
+    assert "المشاركة تجاوزت التوقعات في كل المدن" in body.split("\n\n")
+    assert "pic.twitter.com" not in body and "t.co" not in body
+    assert PARAGRAPHS[2] in body
+
+
 def test_generic_title_from_h1_when_there_is_no_og_title() -> None:
     html = page(f"<title>{TITLE} - موقع الأخبار</title>", article_html(h1="عنوان مختلف في الصفحة"))
     assert run(html).title == "عنوان مختلف في الصفحة"
