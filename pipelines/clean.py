@@ -39,6 +39,7 @@ CATALOG: dict[str, str] = {
     "section_name": "the site's own section names standing alone at the end of the text",
     "page_chrome": "page controls and labels: tags, share, print, comments, loading, and "
     "«آخر تحديث: ...» time lines",
+    "source_line": "a closing «المصدر: وكالات» / Source: line naming where the text came from",
     "social_embed": "the frame of an embedded post: «View this post on Instagram», «A post shared "
     "by ...», a tweet's «— name (@account) date» line",
 }
@@ -558,6 +559,15 @@ def _page_chrome(line: Line) -> bool:
     return False
 
 
+# --- source line ----------------------------------------------------------------------------------
+
+_SOURCE_LINE = re.compile(
+    rf"(?:{_flex('المصدر')}|{_flex('مصدر الخبر')}|{_flex('المصادر')}|Sources?)\s*[:：\-–—|]\s*"
+    r"(?P<name>\S.*)",
+    re.I,
+)
+
+
 # --- embedded posts -----------------------------------------------------------------------------
 
 _EMBED_PHRASES = (
@@ -699,6 +709,7 @@ class _Cleaner:
         self._sequence()
         if not self.single_line:
             self._trailing_sections()
+            self._trailing_source()
         return self.verdict
 
     def _neighbours(self, i: int) -> tuple[int | None, int | None]:
@@ -812,6 +823,17 @@ class _Cleaner:
         # A short line right before running text is the article's own subheading.
         following = self._next_content(i)
         return not (line.words <= 5 and following is not None and sentence_like(following))
+
+    def _trailing_source(self) -> None:
+        """The text's last line, when it only names the source («المصدر: الجزيرة + وكالات»)."""
+        kept = [i for i, v in enumerate(self.verdict) if v is None]
+        if len(kept) < 2:
+            return
+        line = self.lines[kept[-1]]
+        match = _SOURCE_LINE.fullmatch(line.bare)
+        short = match is not None and Line.of(match["name"]).words <= 6
+        if short and not line.quoted and not _TERMINAL.search(line.text):
+            self.verdict[kept[-1]] = "source_line"
 
     def _trailing_sections(self) -> None:
         if not self.rules.section_keys:
