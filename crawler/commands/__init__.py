@@ -1,1 +1,25 @@
-"""The project's own Scrapy commands (``scrapy extract``, ``scrapy clean``)."""
+"""The project's own Scrapy commands (``scrapy extract``, ``scrapy clean``), and the page-viewing
+commands (``fetch``, ``shell``, ``view``, ``parse``) without a crawl's run file, lock and report."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from scrapy.settings import SETTINGS_PRIORITIES
+
+
+class NoRunOutput:
+    """Mixin for a Scrapy command that looks at pages rather than crawls a site.
+
+    Without it, the project's ``FEEDS`` would give ``scrapy fetch URL`` an empty run file and a
+    report in the analysts' output folder, and would take the site's lock from a cron crawl.
+    Feeds given on its command line (``scrapy parse -o``) still apply.
+    """
+
+    settings: Any
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)  # type: ignore[misc]
+        if self.settings.getpriority("FEEDS") < SETTINGS_PRIORITIES["cmdline"]:
+            self.settings.set("FEEDS", {}, priority="cmdline")
