@@ -383,6 +383,8 @@ class CrashSafeFileFeedStorage(FileFeedStorage):
             output = Output(final, "part-rename")
             target = final.with_name(final.name + PART_SUFFIX)
             flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+            if target.exists():
+                self._recover_aside(target)
         else:
             output = Output(final, "append")
             output.bytes_cut = trim_partial_tail(final)
@@ -406,6 +408,30 @@ class CrashSafeFileFeedStorage(FileFeedStorage):
             self._timer = create_looping_call(self._tick)
             self._timer.start(self.flush_seconds, now=False)
         return self._file
+
+    def _recover_aside(self, part: Path) -> None:
+        """A killed ``-O`` run's ``.part``: its records were announced durable, so they are kept
+        in a file of their own instead of being truncated away by this run."""
+        assert self.crawler is not None
+        crawler = self.crawler
+        ctx = run_context(crawler)
+
+        def announce(records: list[dict[str, Any]]) -> None:
+            crawler.signals.send_catch_log(
+                items_durable, items=records, spider=crawler.spider, recovered=True
+            )
+
+        rec = recover_part_file(part, announce, self.batch_size, aside=True)
+        crawler.stats.inc_value("export/recovered_files")
+        crawler.stats.inc_value("export/recovered_items", rec.items)
+        logger.warning(
+            "Recovered %d complete records of a killed -O run: %s -> %s",
+            rec.items,
+            part.name,
+            rec.final.name,
+        )
+        report = recovery_report(rec, site_of(crawler), ctx.run_id)
+        write_atomic(report_path(rec.final), dump_report(report))
 
     def _announce(self, chunk: bytes, lines: int) -> None:
         assert self.crawler is not None and self._output is not None
@@ -462,9 +488,15 @@ class Recovered:
 
 
 def recover_part_file(
-    part: Path, announce: Callable[[list[dict[str, Any]]], None], chunk: int = 500
+    part: Path,
+    announce: Callable[[list[dict[str, Any]]], None],
+    chunk: int = 500,
+    *,
+    aside: bool = False,
 ) -> Recovered:
-    """Keep the complete lines of a killed run's ``.part`` file and give it its final name.
+    """Keep the complete lines of a killed run's ``.part`` file and give it its final name, or
+    with ``aside`` a ``<name>.recovered-<n>.jsonl`` beside it (the final name belongs to a run
+    about to replace it).
 
     The kept records are announced (``items_durable``) before the rename, so a crash in between
     only repeats the announcement, which state stores must take idempotently.
@@ -480,6 +512,8 @@ def recover_part_file(
         announce(records)
     final = base = part.with_name(part.name.removesuffix(PART_SUFFIX))
     n = 1
+    if aside:
+        final = base.with_name(f"{base.stem}.recovered-{n}{base.suffix}")
     while final.exists():  # only if two runs drew the same id in the same second
         final = base.with_name(f"{base.stem}.recovered-{n}{base.suffix}")
         n += 1

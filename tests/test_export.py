@@ -347,3 +347,24 @@ def test_dash_big_o_replaces_the_file_whole(tmp_path: Path, server: ArticleServe
     assert not target.with_name(target.name + ".part").exists()
     assert report_of(target)["write_mode"] == "part-rename"
     assert finals(out) == []
+
+
+def test_dash_big_o_keeps_a_killed_runs_part_in_a_file_of_its_own(
+    tmp_path: Path, server: ArticleServer
+) -> None:
+    out, target, side = tmp_path / "out", tmp_path / "mine.jsonl", tmp_path / "durable.log"
+    target.write_bytes(b"".join(GOOD))
+    killed = [{"run_id": "0badc0de", "id": f"k{i}", "title": "خبر"} for i in range(2)]
+    target.with_name(target.name + ".part").write_bytes(
+        b"".join(json.dumps(r).encode() + b"\n" for r in killed) + b'{"id": "k2", "ti'
+    )
+    cmd = crawl_command(server, out, durable_log=side, pages=3, extra=["-O", str(target)])
+    assert run(cmd, tmp_path / "a.log") == 0
+    assert len(read_lines(target)) == 3
+    kept = tmp_path / "mine.recovered-1.jsonl"
+    # The killed run's records were announced durable: they are kept, not truncated away.
+    assert read_lines(kept) == killed
+    assert report_of(kept)["status"] == "recovered"
+    announced = [e["id"] for e in read_side_log(side) if e["recovered"]]
+    assert announced == ["k0", "k1"]
+    assert not target.with_name(target.name + ".part").exists()
