@@ -577,7 +577,7 @@ def extract(
         ],
         tz,
         order,
-    ) or _date([*_visible_dates(doc), _url_date(url)], tz, order)  # fmt: skip
+    ) or _date([*_visible_dates(doc), *_printed_dates(doc), _url_date(url)], tz, order)  # fmt: skip
     modified = _date(
         [
             ld.get("dateModified"),
@@ -723,6 +723,63 @@ def _visible_dates(doc: _Element) -> list[str]:
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_MONTH_NAMES = (
+    "يناير", "فبراير", "مارس", "أبريل", "ابريل", "إبريل", "مايو", "يونيو", "يونيه", "يوليو",
+    "يوليه", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون الثاني",
+    "كانون ثاني", "شباط", "آذار", "اذار", "نيسان", "أيار", "ايار", "حزيران", "تموز", "آب", "اب",
+    "أيلول", "ايلول", "تشرين الأول", "تشرين الاول", "تشرين أول", "تشرين الثاني", "تشرين ثاني",
+    "كانون الأول", "كانون الاول", "كانون أول", "January", "February", "March", "April", "May",
+    "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar",
+    "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+)  # fmt: skip
+_MONTH_ALT = "|".join(sorted(map(re.escape, _MONTH_NAMES), key=len, reverse=True))
+# A whole printed date (day, month and year), with the clock time after it if there is one.
+_PRINTED_DATE = re.compile(
+    rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}"
+    rf"|\d{{1,2}}\s+(?:{_MONTH_ALT})\s*[,،]?\s*\d{{4}}|(?:{_MONTH_ALT})\s+\d{{1,2}}\s*,\s*\d{{4}})"
+    r"(?:\s*(?:[-–|،,T@]|الساعة)?\s*\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s*(?:صباحاً|صباحا|مساءً|مساءا|مساء|ص|م|AM|PM|am|pm)(?!\w))?)?",
+    re.I,
+)
+_UPDATE_LABEL = re.compile(r"تحديث|عدل|تعديل|updated|modified", re.I)
+
+
+def _printed_dates(doc: _Element) -> list[str]:
+    """Whole dates printed in short texts of the article, from its headline on, whatever the
+    elements are called («نشر في: 2026/11/29 10:30», «بقلم: ... | 29-11-2026»); a date
+    labelled as an update comes after the others."""
+    h1 = next(doc.iter("h1"), None)
+    scope = h1.getparent() if h1 is not None else doc.find("body")
+    # The headline's container, widened until it holds the article text beside the headline.
+    while scope is not None and scope.tag != "body" and len(scope.text_content()) < 600:
+        scope = scope.getparent()
+    if scope is None:
+        return []
+    started = h1 is None
+    found: list[str] = []
+    updates: list[str] = []
+    for el in scope.iter():
+        if el is h1:
+            started = True
+            continue
+        if not started or not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        own = " ".join(t for t in (el.text, *(c.tail for c in el)) if t and t.strip())
+        if not own or not _DATE_LIKE.search(own):
+            continue
+        text = normalize_line(el.text_content()).translate(_DIGITS)
+        match = _PRINTED_DATE.search(text)
+        # A date with a label or a byline beside it, not a sentence that mentions a date.
+        if not match or len(text) - len(match.group()) > 50:
+            continue
+        if any(a.tag in ("nav", "aside", "footer") or _is_furniture(a) for a in el.iterancestors()):
+            continue
+        (updates if _UPDATE_LABEL.search(text[: match.start()]) else found).append(match.group())
+        if len(found) >= 3:
+            break
+    return found + updates
+
+
 # Cheap test before the costly date parse: a year, or day/month or hour:minute pairs.
 _DATE_LIKE = re.compile(r"[0-9٠-٩]{4}|[0-9٠-٩]{1,2}\s*[:/.\-]\s*[0-9٠-٩]{1,2}")
 

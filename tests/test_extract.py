@@ -294,6 +294,35 @@ def test_a_printed_date_in_a_date_element_is_found_without_selectors() -> None:
     assert article.published_tz_assumed is True
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ('<div class="post-meta"><span>نشر في: 2024/01/16 11:40</span></div>',
+         "2024-01-16T11:40:00+02:00"),
+        ('<p class="meta">بقلم: أحمد علي | 16-01-2024</p>', "2024-01-16T00:00:00+02:00"),
+        ('<div class="info"><i class="icon"></i> ١٦ كانون الثاني ٢٠٢٤</div>',
+         "2024-01-16T00:00:00+02:00"),
+        ('<small class="text-muted">2024-01-16 09:15:00</small>', "2024-01-16T09:15:00+02:00"),
+        # An update time dates the article only when nothing else does, and loses to the rest.
+        ('<span>آخر تحديث: 17/01/2024 - 14:05</span><span>16 يناير 2024</span>',
+         "2024-01-16T00:00:00+02:00"),
+    ],
+)  # fmt: skip
+def test_a_date_printed_under_the_headline_in_any_element(printed: str, expected: str) -> None:
+    html = page("", f'<div class="story"><h1>{TITLE}</h1>{printed}' + article_html(h1=None))
+    article = run(html, url="https://akhbar.example.com.eg/news/story-9")
+    assert article.published_at == expected
+
+
+def test_dates_in_the_site_header_or_the_text_do_not_date_an_article() -> None:
+    today = '<div class="top-bar">الأحد 28 يناير 2024</div>'
+    text = ["أعلنت الوزارة أن المشروع الذي بدأ في 3 مارس 2019 سيكتمل قبل نهاية العام بتكلفة كبيرة."]
+    html = page(
+        "", f'{today}<div class="story"><h1>{TITLE}</h1>' + article_html(text + PARAGRAPHS, h1=None)
+    )
+    assert run(html, url="https://akhbar.example.com.eg/news/story-9").published_at is None
+
+
 def test_og_title_with_the_site_name_gives_way_to_the_headline() -> None:
     html = page(
         '<meta property="og:title" content="ارتفاع أسعار الخضر في الأسواق | الأخبار اليوم">',
