@@ -435,7 +435,9 @@ def _generic_blocks(html: str, url: str) -> list[str]:
         deduplicate=False,
         favor_precision=True,
     )
-    return [b for b in (normalize_line(x) for x in (text or "").splitlines()) if b]
+    # trafilatura writes list items as "- item"; the other candidates give the item's text.
+    lines = (normalize_line(x) for x in (text or "").splitlines())
+    return [b.removeprefix("- ") for b in lines if b and b != "-"]
 
 
 def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
@@ -557,7 +559,8 @@ def extract(
         c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions)
     chosen = choose_body(candidates)
     bylines = _take_bylines(chosen.blocks) if chosen else []
-    body = join_blocks(chosen.blocks) if chosen else ""
+    authors = _authors(doc, ld, meta, sel.author if sel else None) or bylines
+    body = join_blocks(_drop_author_card(chosen.blocks, authors)) if chosen else ""
 
     tz = _timezone(site, url, doc, meta)
     order = site.date_order if site else "DMY"
@@ -599,7 +602,7 @@ def extract(
         description=_ld_text(ld.get("description"))
         or _first(meta, "og:description", "description", "twitter:description"),
         body=body,
-        authors=_authors(doc, ld, meta, sel.author if sel else None) or bylines,
+        authors=authors,
         section=_ld_text(ld.get("articleSection"))
         or _first(meta, "article:section")
         or _select_text(doc, sel.section if sel else None),
@@ -653,13 +656,18 @@ def _select_text(doc: _Element, selector: str | None) -> str | None:
 
 def _time_attr(doc: _Element, selector: str | None) -> str | None:
     for el in _css(doc, selector):
-        if el.get("datetime"):
-            return el.get("datetime")
+        # <time datetime>, microdata <meta content>, and Blogger's <abbr title>.
+        for attr in ("datetime", "content", "title"):
+            if el.get(attr):
+                return el.get(attr)
     return None
 
 
 # A machine-readable time of the article itself, not one of a ticker or a related-links list.
-ARTICLE_TIME = "[itemprop=datePublished][datetime], article time[datetime], main time[datetime]"
+ARTICLE_TIME = (
+    "[itemprop=datePublished][datetime], [itemprop=datePublished][content], "
+    "abbr[itemprop=datePublished][title], article time[datetime], main time[datetime]"
+)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
 
 
@@ -714,12 +722,17 @@ def _visible_dates(doc: _Element) -> list[str]:
         text = normalize_line(el.text_content())
         if not 6 <= len(text) <= 80 or not any(c.isdigit() for c in text.translate(_DIGITS)):
             continue
-        if any(a.tag in ("nav", "aside", "footer") or _is_furniture(a) for a in el.iterancestors()):
+        if any(_outside_article(a) for a in el.iterancestors()):
             continue
         found.append(text)
         if len(found) >= 5:
             break
     return found
+
+
+def _outside_article(el: _Element) -> bool:
+    # ASP.NET WebForms pages wrap the whole page in one <form>: that one is not furniture.
+    return el.tag in ("nav", "aside", "footer") or (el.tag != "form" and _is_furniture(el))
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -772,7 +785,7 @@ def _printed_dates(doc: _Element) -> list[str]:
         # A date with a label or a byline beside it, not a sentence that mentions a date.
         if not match or len(text) - len(match.group()) > 50:
             continue
-        if any(a.tag in ("nav", "aside", "footer") or _is_furniture(a) for a in el.iterancestors()):
+        if any(_outside_article(a) for a in el.iterancestors()):
             continue
         (updates if _UPDATE_LABEL.search(text[: match.start()]) else found).append(match.group())
         if len(found) >= 3:
@@ -798,15 +811,47 @@ _BYLINE = re.compile(r"^(?:كتب|كتبت|بقلم|إعداد|اعداد)\s*[:�
 
 
 def _take_bylines(blocks: list[str]) -> list[str]:
-    """Remove byline blocks from the start of the text (in place); return the names they give."""
+    """Remove byline blocks («كتب - …», «رامي حداد | 27-08-2024 | 18:40») from the start of the
+    text (in place); return the names they give."""
     names: list[str] = []
     while blocks and len(names) < 3:
         match = _BYLINE.match(blocks[0])
-        if not match or len(match.group(1).split()) > 6:
+        if match and len(match.group(1).split()) <= 6:
+            names.extend(_split_names(match.group(1)))
+            blocks.pop(0)
+            continue
+        meta = _meta_line(blocks[0])
+        if meta is None:
             break
-        names.extend(_split_names(match.group(1)))
+        names.extend(meta)
         blocks.pop(0)
     return names
+
+
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_META_SEPARATOR = re.compile(r"\s*[|•·]\s*")
+
+
+def _meta_line(block: str) -> list[str] | None:
+    """The names of a «name | date | time» line printed over the text; None if it is not one."""
+    text = block.translate(_DIGITS)
+    if len(text) > 90 or not _META_SEPARATOR.search(text):
+        return None
+    parts = [p for p in _META_SEPARATOR.split(text) if p]
+    dated = [p for p in parts if _PRINTED_DATE.fullmatch(p) or _CLOCK.fullmatch(p)]
+    if not dated or len(parts) - len(dated) > 1:
+        return None
+    rest = [p for p in parts if p not in dated]
+    return _split_names(rest[0]) if rest and len(rest[0].split()) <= 4 else []
+
+
+def _drop_author_card(blocks: list[str], authors: list[str]) -> list[str]:
+    """An author box closing the text (the author's name, then a short biography) goes."""
+    names = set(authors)
+    for i in range(max(0, len(blocks) - 3), len(blocks)):
+        if blocks[i] in names and i > 0:
+            return blocks[:i]
+    return blocks
 
 
 def _drop_furniture_lines(
@@ -815,6 +860,10 @@ def _drop_furniture_lines(
     """Blocks that are a headline (the record's title or the page's own heading, which can
     differ from a JSON-LD headline) or an image caption repeated inside the text go."""
     out = [b for b in blocks if b not in captions]
+    # The text starts after its headline: what comes before it is a teaser of another box.
+    heading = next((i for i, b in enumerate(out[:6]) if b in titles), None)
+    if heading is not None:
+        out = out[heading + 1 :]
     while out and out[0] in titles:
         out.pop(0)
     # An embedded tweet's picture link is the embed's, not the text's.
@@ -840,7 +889,10 @@ def _images(
             found.append(Image(src, caption or None))
     for el in doc.xpath(
         '//*[contains(concat(" ", normalize-space(@class), " "), " caption ")'
-        ' or contains(@class, "wp-caption-text") or contains(@class, "image-caption")]'
+        ' or contains(@class, "wp-caption-text") or contains(@class, "image-caption")'
+        ' or contains(@class, "image-desc") or contains(@class, "photo-desc")'
+        ' or contains(@class, "img-desc") or contains(@class, "pic-desc")'
+        ' or contains(@class, "photo-caption") or contains(@class, "img-caption")]'
     ):
         if el.tag == "figcaption" or _in_side_content(el):
             continue

@@ -344,11 +344,21 @@ _FOLLOW_EN = re.compile(
 )
 
 
+# «اشترك في النشرة البريدية ليصلك …», «احصل على أهم الأخبار في بريدك …»: a newsletter box, even
+# when written as a sentence.
+_NEWSLETTER = re.compile(
+    _alt(("اشترك", "اشتركي", "اشتركوا", "احصل", "احصلي", "انضم", "ليصلك", "لتصلك"))
+    + r" .*"
+    + _alt(("بريدك", "بريدك الإلكتروني", "صندوق بريدك", "نشرتنا", "النشرة البريدية"))
+    + r"(?: |$)"
+)
+
+
 def _follow_prompt(line: Line) -> bool:
     if line.quoted or line.words > 25:
         return False
     key = line.key
-    if _FOLLOW_EN.match(key):
+    if _FOLLOW_EN.match(key) or _NEWSLETTER.match(key):
         return True
     if not _FOLLOW.match(key):
         return False
@@ -523,7 +533,8 @@ _CHROME_PHRASES = (
     "Print", "أضف تعليق", "أضف تعليقك", "اكتب تعليقك", "التعليقات", "تعليقات", "Comments",
     "Leave a comment", "Loading", "جاري التحميل", "جار التحميل", "طالع المزيد", "عرض المزيد",
     "تحميل المزيد", "Load more", "Show more", "صورة أرشيفية", "صورة تعبيرية", "صورة من الأرشيف",
-    "أرشيفية", "تعبيرية", "Click here", "اضغط هنا للمزيد",
+    "أرشيفية", "تعبيرية", "Click here", "اضغط هنا للمزيد", "النشرة البريدية", "النشرة الإخبارية",
+    "Newsletter",
 )  # fmt: skip
 _CHROME = re.compile(rf"(?:\d+ )?{_alt(_CHROME_PHRASES)}(?: \d+)?")
 _COMMENT_COUNT = re.compile(rf"\d+ {_alt(('تعليق', 'تعليقات', 'comment', 'comments'))}")

@@ -323,6 +323,86 @@ def test_dates_in_the_site_header_or_the_text_do_not_date_an_article() -> None:
     assert run(html, url="https://akhbar.example.com.eg/news/story-9").published_at is None
 
 
+def test_a_name_date_line_over_the_text_is_a_byline() -> None:
+    html = page(
+        "",
+        f'<div class="col"><h1>{TITLE}</h1><div>رامي حداد | 16-01-2024 | 18:40</div>'
+        + "".join(f"<div>{p}</div>" for p in PARAGRAPHS)
+        + "</div>",
+    )
+    article = run(html)
+    assert article.body == BODY
+    assert article.authors == ["رامي حداد"]
+
+
+def test_an_author_box_closing_the_text_is_not_text() -> None:
+    card = (
+        '<div class="writer-card"><h4>هدى منصور</h4><p>صحفية وكاتبة مهتمة بالشأن الثقافي، تكتب في '
+        "عدد من المجلات العربية وتعد برنامجا إذاعيا عن الكتب.</p></div>"
+    )
+    html = page(
+        '<meta name="author" content="هدى منصور">',
+        article_html().replace("</article>", card + "</article>"),
+    )
+    assert run(html).body == BODY
+
+
+def test_a_teaser_before_the_headline_is_not_the_start_of_the_text() -> None:
+    teaser = "أقر مجلس الوزراء في جلسته الأسبوعية حزمة من القرارات الاقتصادية الجديدة لدعم الصناعة."
+    html = page(
+        "",
+        f'<main><div class="field-body"><p>{teaser}</p></div><h1>{TITLE}</h1>'
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</main>",
+    )
+    assert run(html).body == BODY
+
+
+def test_gallery_captions_in_paragraphs_go_to_images() -> None:
+    caption = "وزير الثقافة خلال جولته في أجنحة المعرض صباح اليوم"
+    gallery = (
+        f'<div class="gallery-item"><img src="/img/g1.jpg" alt="{TITLE}">'
+        f'<p class="photo-desc">{caption}</p></div>'
+    )
+    html = page(
+        "", article_html().replace(f"<p>{PARAGRAPHS[1]}</p>", gallery + f"<p>{PARAGRAPHS[1]}</p>")
+    )
+    article = run(html)
+    assert article.body == BODY
+    assert Image("https://akhbar.example.org/img/g1.jpg", caption) in article.images
+
+
+def test_list_items_come_without_a_dash() -> None:
+    items = ["توزيع الكتب المدرسية على الطلاب في الأسبوع الأول", "تشغيل حافلات إضافية للمدارس"]
+    text = [*PARAGRAPHS[:2], "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"]
+    html = page("", article_html(text + PARAGRAPHS[2:]).replace(f"<p>{text[2]}</p>", text[2]))
+    blocks = run(html).body.split("\n\n")
+    assert blocks == [*PARAGRAPHS[:2], *items, PARAGRAPHS[2]]
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        '<abbr itemprop="datePublished" title="2024-01-16T11:40:00+02:00">الثلاثاء</abbr>',
+        '<meta itemprop="datePublished" content="2024-01-16T11:40:00+02:00">',
+    ],
+)
+def test_microdata_dates_in_title_and_content_attributes(marked: str) -> None:
+    html = page("", f"<main><h1>{TITLE}</h1>{marked}" + article_html(h1=None) + "</main>")
+    assert run(html).published_at == "2024-01-16T11:40:00+02:00"
+
+
+def test_a_date_element_inside_a_page_wide_form_is_read() -> None:
+    html = page(
+        "",
+        '<form id="aspnetForm"><h1>عنوان</h1><span class="NewsDate">١٦/٠١/٢٠٢٤ ١١:٤٠</span>'
+        + article_html(h1=None)
+        + "</form>",
+    )
+    article = run(html, url="https://akhbar.example.com.eg/news/story-9")
+    assert article.published_at == "2024-01-16T11:40:00+02:00"
+
+
 def test_og_title_with_the_site_name_gives_way_to_the_headline() -> None:
     html = page(
         '<meta property="og:title" content="ارتفاع أسعار الخضر في الأسواق | الأخبار اليوم">',
