@@ -555,8 +555,12 @@ def extract(
     ld_body = _json_ld_body(ld.get("articleBody"))
     if ld_body:
         candidates.append(Candidate("json-ld", ld_body))
+    readers = _reader_comments(doc)
     for c in candidates:
-        c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions)
+        # Comments are the end of a page: a "comment" container holding most of the text is
+        # the article's own (class="post has-comments").
+        comments = readers if sum(b in readers for b in c.blocks) * 2 <= len(c.blocks) else set()
+        c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions | comments)
     chosen = choose_body(candidates)
     bylines = _take_bylines(chosen.blocks) if chosen else []
     authors = _authors(doc, ld, meta, sel.author if sel else None) or bylines
@@ -852,6 +856,40 @@ def _drop_author_card(blocks: list[str], authors: list[str]) -> list[str]:
         if blocks[i] in names and i > 0:
             return blocks[:i]
     return blocks
+
+
+# Headings over readers' comments, however the section is marked up.
+_COMMENTS_HEADING = re.compile(
+    r"^(?:آراء القراء|اراء القراء|تعليقات القراء|تعليقات الزوار|تعليقات الزوار والقراء|التعليقات"
+    r"|تعليقات|أضف تعليقك|اضف تعليقك|أضف تعليقا|اترك تعليقا|اترك تعليقاً|شارك برأيك|Comments"
+    r"|Reader comments|Leave a (?:comment|reply))\s*[(:\d)\s]*$",
+    re.I,
+)
+_COMMENTS_NAME = re.compile(r"comment|respons|reader-?opinion|disqus", re.I)
+
+
+def _reader_comments(doc: _Element) -> set[str]:
+    """The text blocks of readers' comment sections: containers named like comments, or headed
+    «آراء القراء», «التعليقات»…, which generic extraction may take for the article's end."""
+    found: set[str] = set()
+    sections = [
+        el
+        for el in doc.xpath("//body//*[@class or @id]")
+        if _COMMENTS_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
+    ]
+    for heading in doc.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5]"):
+        if _COMMENTS_HEADING.match(normalize_line(heading.text_content())):
+            parent = heading.getparent()
+            if parent is not None:
+                sections.append(parent)
+    total = len(doc.text_content())
+    for section in sections:
+        # A container holding most of the page, or the headline, is the page, not its comments.
+        if len(section.text_content()) > 0.5 * total or next(section.iter("h1"), None) is not None:
+            continue
+        blocks, _ = html_blocks(section)
+        found.update(b for b in blocks if len(b) >= 20)
+    return found
 
 
 def _drop_furniture_lines(

@@ -12,6 +12,7 @@ import pytest
 from crawler.dates import parse_date
 from crawler.extract import (
     Candidate,
+    _reader_comments,
     article_json_ld,
     choose_body,
     densest_container,
@@ -370,6 +371,36 @@ def test_gallery_captions_in_paragraphs_go_to_images() -> None:
     article = run(html)
     assert article.body == BODY
     assert Image("https://akhbar.example.org/img/g1.jpg", caption) in article.images
+
+
+COMMENTS = [
+    "هذه الانتخابات كانت الأفضل تنظيما منذ سنوات، وأتمنى أن تستمر المشاركة بهذا الشكل في المستقبل.",
+    "المشكلة ليست في نسبة المشاركة بل في البرامج الانتخابية التي لم تتغير منذ الدورة الماضية.",
+]
+
+
+def test_readers_comments_under_their_heading_are_found() -> None:
+    section = '<div class="opinions"><h3>آراء القراء (2)</h3>' + "".join(
+        f'<div class="entry"><div class="head"><span>قارئ</span> <span>16/01/2024</span></div>'
+        f"<div><p>{c}</p></div></div>"
+        for c in COMMENTS
+    )
+    html = page(
+        "",
+        f'<div class="page"><div class="story"><h1>{TITLE}</h1>'
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + f"</div>{section}</div></div>",
+    )
+    found = _reader_comments(lxml.html.document_fromstring(html))
+    assert set(COMMENTS) <= found
+    assert not found & set(PARAGRAPHS)
+    body = run(html).body
+    assert not any(c in body for c in COMMENTS)
+
+
+def test_an_article_container_named_after_its_comments_keeps_its_text() -> None:
+    html = page("", article_html().replace("<article>", '<article class="post has-comments">'))
+    assert run(html).body == BODY
 
 
 def test_list_items_come_without_a_dash() -> None:
