@@ -15,7 +15,13 @@ import lxml.html
 from lxml.etree import _Element
 
 from crawler.dates import parse_date
-from crawler.extract import article_json_ld, densest_container, html_blocks, parse_json_ld
+from crawler.extract import (
+    article_json_ld,
+    densest_container,
+    html_blocks,
+    is_furniture,
+    parse_json_ld,
+)
 
 _XML_PARSER = lxml.etree.XMLParser(
     resolve_entities=False, no_network=True, recover=True, huge_tree=False
@@ -269,28 +275,72 @@ def pagination_links(html: str | _Element, base_url: str) -> set[str]:
     return found
 
 
+def listing_shape(doc: _Element) -> tuple[int, int]:
+    """(teasers, running): long texts of the page that sit in a small card beside a headline
+    link (a listing's teasers), and long texts that do not (an article's running text).
+    Navigation, header, footer, sidebars and furniture-named boxes are not looked at."""
+    teasers = running = 0
+    body = doc.find("body")
+    if body is None:
+        return 0, 0
+    for el in body.iter("p", "div", "td", "span", "li", "section", "article"):
+        own = " ".join(t.strip() for t in (el.text, *(c.tail for c in el)) if t and t.strip())
+        if len(own) < 80:
+            continue
+        ancestors = list(el.iterancestors())
+        if any(a.tag == "a" for a in ancestors):
+            continue
+        # ASP.NET WebForms pages wrap the whole page in one <form>: that one is not furniture.
+        if any(a.tag != "form" and is_furniture(a) for a in ancestors):
+            continue
+        # A teaser is one short summary; text this long, or in <br> runs, is an article's.
+        card = len(own) < 300 and len(el.findall("br")) < 2 and _in_card(el, ancestors, len(own))
+        teasers += card
+        running += not card
+    return teasers, running
+
+
+def _in_card(el: _Element, ancestors: list[_Element], size: int) -> bool:
+    """Whether a small box around ``el`` (up to three levels up) holds a headline link beside
+    it and no other long text (an article's text runs on in several)."""
+    for box in ancestors[:3]:
+        if len(box.text_content()) > 2 * size + 250 or _long_texts(box) > 1:
+            return False
+        for a in box.iter("a"):
+            # A link inside the text itself is part of it, not a headline beside it.
+            if el not in a.iterancestors() and len(a.text_content().strip()) >= 15:
+                return True
+    return False
+
+
+def _long_texts(box: _Element) -> int:
+    return sum(
+        1
+        for el in box.iter("p", "div", "td", "span", "li")
+        if len(" ".join(t for t in (el.text, *(c.tail for c in el)) if t and t.strip())) >= 80
+    )
+
+
 def looks_like_article(url: str, html: str | _Element) -> bool:
     """Whether a page of an unregistered site is an article rather than a home, section or tag
-    page: a JSON-LD article type or ``og:type`` article; else the shape of its main text: enough
-    long paragraphs in one element with few links (fewer needed when the URL looks like an
-    article's: a long number, a date, a long slug, ``?p=`` or ``?id=``)."""
+    page: a JSON-LD article type or ``og:type`` article, unless all its long texts are teasers
+    in cards beside headline links (templates that declare every page an article); else the
+    shape of its main text: enough long paragraphs in one element with few links (fewer needed
+    when the URL looks like an article's: a long number, a date, a long slug, ``?p=``, ``?id=``)."""
     doc = as_document(html)
+    teasers, running = listing_shape(doc)
+    listing = running == 0 or (teasers >= 3 and teasers > 2 * running)
     ld = article_json_ld(parse_json_ld(doc))
     types = ld.get("@type") or ()
     names = {str(t).lower() for t in ([types] if isinstance(types, str) else types)}
-    if names and names != {"webpage"}:
-        return True
     og_type = doc.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()
+    if (names and names != {"webpage"}) or og_type == "article":
+        return not listing
     container = densest_container(doc)
-    if container is None:
+    if container is None or listing:
         return False
     blocks, link_density = html_blocks(container)
     long_blocks = sum(1 for b in blocks if len(b) >= 80)
-    if og_type == "article":
-        # Some templates tag every page, home and sections included, as an article: a page
-        # whose main element holds more headline links than paragraphs is still a listing.
-        headlines = sum(1 for a in container.iter("a") if len(a.text_content().strip()) >= 15)
-        return long_blocks >= 1 and not (headlines >= 6 and headlines >= long_blocks)
     parts = urlsplit(url)
     if _ARTICLE_PATH.search(parts.path) or _ARTICLE_QUERY.search(parts.query):
         return long_blocks >= 2 and link_density < 0.3

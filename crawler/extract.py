@@ -240,7 +240,7 @@ FURNITURE_TOKENS = {
 _TOKEN_SPLIT = re.compile(r"[\s_]+")
 
 
-def _is_furniture(el: _Element, extra_tokens: frozenset[str] = frozenset()) -> bool:
+def is_furniture(el: _Element, extra_tokens: frozenset[str] = frozenset()) -> bool:
     if not isinstance(el.tag, str):
         return False
     if el.tag in FURNITURE_TAGS:
@@ -286,7 +286,7 @@ def html_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[list
                 if child.tail:
                     current.append(child.tail)
                 continue
-            if child in skip or _is_furniture(child):
+            if child in skip or is_furniture(child):
                 if child.tag in BLOCK_TAGS or child.tag == "br":
                     flush()
             elif child.tag == "br":
@@ -327,7 +327,7 @@ def densest_container(doc: _Element) -> _Element | None:
         if len(text) < 25:
             continue
         # ASP.NET WebForms pages wrap the whole page in one <form>: that one is not furniture.
-        if any(_is_furniture(a) and a.tag != "form" for a in [parent, *parent.iterancestors()]):
+        if any(is_furniture(a) and a.tag != "form" for a in [parent, *parent.iterancestors()]):
             continue
         scores[parent] = scores.get(parent, 0) + len(text)
         grand = parent.getparent()
@@ -672,7 +672,7 @@ ARTICLE_TIME = (
     "[itemprop=datePublished][datetime], [itemprop=datePublished][content], "
     "abbr[itemprop=datePublished][title], article time[datetime], main time[datetime]"
 )
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—»:]\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»:]|::)\s+")
 
 
 def _title(*candidates: str | None) -> str | None:
@@ -726,7 +726,7 @@ def _visible_dates(doc: _Element) -> list[str]:
         text = normalize_line(el.text_content())
         if not 6 <= len(text) <= 80 or not any(c.isdigit() for c in text.translate(_DIGITS)):
             continue
-        if any(_outside_article(a) for a in el.iterancestors()):
+        if any(_outside_article(a) for a in el.iterancestors()) or _in_masthead(el):
             continue
         found.append(text)
         if len(found) >= 5:
@@ -734,9 +734,23 @@ def _visible_dates(doc: _Element) -> list[str]:
     return found
 
 
+_OWN_HEADER = re.compile(r"(?:article|post|entry|news|story|content)[-_]?header", re.I)
+_MASTHEAD_NAMES = re.compile(r"header|masthead|top-?bar|today|current-?date", re.I)
+
+
+def _in_masthead(el: _Element) -> bool:
+    """In the site's header (today's date printed over every page), named so on it or around
+    it; an article's own header (``.article-header``) is not the site's."""
+    for node in [el, *el.iterancestors()]:
+        names = _OWN_HEADER.sub("", f"{node.get('class', '')} {node.get('id', '')}")
+        if _MASTHEAD_NAMES.search(names):
+            return True
+    return False
+
+
 def _outside_article(el: _Element) -> bool:
     # ASP.NET WebForms pages wrap the whole page in one <form>: that one is not furniture.
-    return el.tag in ("nav", "aside", "footer") or (el.tag != "form" and _is_furniture(el))
+    return el.tag in ("nav", "aside", "footer") or (el.tag != "form" and is_furniture(el))
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -789,7 +803,7 @@ def _printed_dates(doc: _Element) -> list[str]:
         # A date with a label or a byline beside it, not a sentence that mentions a date.
         if not match or len(text) - len(match.group()) > 50:
             continue
-        if any(_outside_article(a) for a in el.iterancestors()):
+        if any(_outside_article(a) for a in el.iterancestors()) or _in_masthead(el):
             continue
         (updates if _UPDATE_LABEL.search(text[: match.start()]) else found).append(match.group())
         if len(found) >= 3:

@@ -171,6 +171,19 @@ ARTICLE_BODY = "<article><h1>خبر</h1>" + f"<p>{PARAGRAPH}</p>" * 4 + "</artic
         # A template that calls every page an article: teasers with summaries are a listing.
         ("http://s.test/", _page(_teasers(12, summary=True), OG_ARTICLE), False),
         ("http://s.test/", _page(_teasers(12, summary=False), OG_ARTICLE), False),
+        # A template that puts a NewsArticle JSON-LD on every page: a grid of a few cards is
+        # still a listing; an article written as <br> runs with a linked box stays one.
+        ("http://s.test/writer/35", _page(_teasers(4, summary=True), LD_ARTICLE), False),
+        (
+            "http://s.test/news/284107",
+            _page(f'<div class="body">{"<br><br>".join([PARAGRAPH] * 4)}'
+                  '<div class="box"><a href="/news/1">عنوان خبر آخر في مربع اقرأ أيضا</a></div>'
+                  "</div>", LD_ARTICLE),
+            True,
+        ),
+        # An ASP.NET page wraps everything in one <form>.
+        ("http://s.test/Details.aspx?NewsID=15230",
+         _page('<form id="aspnetForm">' + ARTICLE_BODY + "</form>"), True),
         # ...while an article with a few linked headlines below it stays an article.
         (
             "http://s.test/a",

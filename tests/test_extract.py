@@ -434,6 +434,28 @@ def test_a_date_element_inside_a_page_wide_form_is_read() -> None:
     assert article.published_at == "2024-01-16T11:40:00+02:00"
 
 
+def test_the_site_name_before_a_double_colon_is_cut_from_the_page_title() -> None:
+    html = page(f"<title>جريدة الوادي :: {TITLE}</title>", article_html(h1=None))
+    assert run(html).title == TITLE
+
+
+def test_todays_date_in_the_site_header_does_not_date_an_article() -> None:
+    header = (
+        '<div class="Header"><img src="/logo.gif">'
+        '<span class="HeaderDate">الأحد 28 يناير 2024</span></div>'
+    )
+    story = (
+        '<div class="story"><span class="NewsTitle">عنوان</span>'
+        '<span class="NewsDate">الثلاثاء 16 يناير 2024 - 11:40 ص</span>'
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</div>"
+    )
+    article = run(
+        page("", header + story), url="https://akhbar.example.com.eg/Details.aspx?NewsID=9"
+    )
+    assert article.published_at == "2024-01-16T11:40:00+02:00"
+
+
 def test_og_title_with_the_site_name_gives_way_to_the_headline() -> None:
     html = page(
         '<meta property="og:title" content="ارتفاع أسعار الخضر في الأسواق | الأخبار اليوم">',

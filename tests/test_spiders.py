@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
+from servers import Pages, serve_pages
 
 from crawler.sites import SITES
 from crawler.spiders.news import NewsSpider
@@ -152,3 +153,51 @@ def test_the_page_budget_ends_a_crawl_early(tmp_path: Path) -> None:
     # The whole site is 11 articles plus listings; the budget stops well before that.
     assert report["pages_fetched"] < 10
     assert report["items_written"] < 11
+
+
+def _crawl_news(origin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"urls={origin}/",
+         "-s", f"OUTPUT_DIR={tmp_path / 'output'}",
+         "-s", f"STATE_PATH={tmp_path / 'state' / 'crawler.sqlite3'}"],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=180,
+    )  # fmt: skip
+
+
+def test_a_second_news_crawl_does_not_fetch_the_articles_it_wrote(tmp_path: Path) -> None:
+    def build(origin: str) -> Pages:
+        # No sitemap: the articles are known only through the pages that link to them.
+        html = generic_site.pages(origin)
+        del html["/sitemap.xml"]
+        return {path: ("text/html", text) for path, text in html.items()}
+
+    with serve_pages(build) as (origin, requested):
+        first = _crawl_news(origin, tmp_path)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert sum(p.startswith("/?p=") for p in requested) == 10
+        del requested[:]
+        second = _crawl_news(origin, tmp_path)
+    assert second.returncode == 0, second.stderr[-3000:]
+    # Listings are read again for what is new; the articles they link to are known.
+    assert "/" in requested and "/category/economy/" in requested
+    assert [p for p in requested if p.startswith("/?p=")] == []
+
+
+def test_a_load_more_pager_that_never_ends_is_not_walked_forever(tmp_path: Path) -> None:
+    def build(origin: str) -> Pages:
+        html = {"/": generic_site.listing("الرئيسية", [0, 1, 2], "/more?offset=1")}
+        for n in range(1, 400):
+            # Every "load more" page offers the same stories and one more "load more".
+            html[f"/more?offset={n}"] = generic_site.listing(
+                "الرئيسية", [0, 1, 2], f"/more?offset={n + 1}"
+            )
+        for n in range(3):
+            html[f"/?p={generic_site.article_id(n)}"] = generic_site.article(n)
+        return {path: ("text/html", text) for path, text in html.items()}
+
+    with serve_pages(build) as (origin, requested):
+        proc = _crawl_news(origin, tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sum(p.startswith("/more") for p in requested) <= 2
+    (dump,) = (tmp_path / "output").glob("*/*.jsonl")
+    assert len(dump.read_text(encoding="utf-8").splitlines()) == 3

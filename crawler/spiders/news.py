@@ -119,6 +119,7 @@ class NewsSpider(Spider):
             )
             self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.urls} - {""})
         self.max_depth = 5
+        self.max_listing_pages = 200
         self.windowed = self.site is not None or since is not None
         self.store: SQLiteStateStore | None = None
         self._seen: set[str] = set()
@@ -137,6 +138,7 @@ class NewsSpider(Spider):
         if not spider.max_pages:
             spider.max_pages = crawler.settings.getint("SECTION_MAX_PAGES", 5)
         spider.max_depth = crawler.settings.getint("NEWS_MAX_DEPTH", 5)
+        spider.max_listing_pages = crawler.settings.getint("NEWS_MAX_LISTING_PAGES", 200)
         if crawler.settings.getbool("INCREMENTAL", True):
             spider.store = SQLiteStateStore(crawler.settings.get("STATE_PATH", DEFAULT_STATE_PATH))
             crawler.signals.connect(spider.store.close, signal=signals.spider_closed)
@@ -251,13 +253,25 @@ class NewsSpider(Spider):
         for feed in discovery.feed_links(doc, response.url):
             yield Request(feed, callback=self.parse_xml, meta=DISCOVERY_META)
         pager = discovery.pagination_links(doc, response.url)
-        for link in discovery.page_links(doc, response.url):
-            url = canonicalize_url(link)
-            if url not in self._seen:
-                self._seen.add(url)
-                # Walking a listing's pages is not a step away from the start page.
-                step = 0 if link in pager else 1
-                yield Request(url, callback=self.parse_any, meta={"hops": hops + step})
+        links = [(link, canonicalize_url(link)) for link in discovery.page_links(doc, response.url)]
+        listed = hash(tuple(sorted({url for link, url in links if link not in pager})))
+        pages = response.meta.get("pages", 0)
+        for link, url in links:
+            if url in self._seen:
+                continue
+            if link in pager:
+                # Walking a listing's pages is not a step away from the start page, but it stops
+                # where a page lists what the page before it did: "load more" pagers never end.
+                if listed == response.meta.get("listed") or pages >= self.max_listing_pages:
+                    self.crawler.stats.inc_value("discovery/pagination_stopped")
+                    continue
+                meta = {"hops": hops, "pages": pages + 1, "listed": listed}
+            elif self._skip_known(url):
+                continue
+            else:
+                meta = {"hops": hops + 1}
+            self._seen.add(url)
+            yield Request(url, callback=self.parse_any, meta=meta)
 
     def parse_xml(self, response: Response) -> Iterator[Request]:
         if self._not_modified(response) or response.status == 404:
@@ -365,6 +379,15 @@ class NewsSpider(Spider):
             return False
         announced = discovery.to_datetime(link.published, self._timezone(url))
         return announced is None or announced.timestamp() <= seen.last_seen
+
+    def _skip_known(self, url: str) -> bool:
+        """A page link to an article an earlier run already wrote: not fetched again (the
+        listings that link to it are, and bring what is new)."""
+        if self.store is None or self.store.lookup(url) is None:
+            return False
+        self._seen.add(url)
+        self.crawler.stats.inc_value("incremental/skipped")
+        return True
 
     def _is_article(self, url: str) -> bool:
         site = self.site or site_for_url(url)
