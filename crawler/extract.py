@@ -255,11 +255,14 @@ def is_furniture(el: _Element, extra_tokens: frozenset[str] = frozenset()) -> bo
     return bool(tokens & (FURNITURE_TOKENS | extra_tokens))
 
 
-def html_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[list[str], float]:
+def html_blocks(
+    container: _Element, remove: tuple[str, ...] = (), linked: list[bool] | None = None
+) -> tuple[list[str], float]:
     """Blocks of text inside ``container`` in page order, and the share of it that is link text.
 
     Block elements and ``<br>`` end a block, so text written as ``<br>``-separated runs inside a
-    ``<div>`` becomes paragraphs like ``<p>`` text does. Furniture is skipped entirely.
+    ``<div>`` becomes paragraphs like ``<p>`` text does. Furniture is skipped entirely. ``linked``,
+    when given, receives for each block whether it is all link text (a headline link).
     """
     skip: set[_Element] = set()
     for selector in remove:
@@ -271,13 +274,17 @@ def html_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[list
     current: list[str] = []
     link_chars = 0
     total_chars = 0
+    block_links = [0, 0]  # link characters, all characters of the current block
 
     def flush() -> None:
         if current:
             line = normalize_line("".join(current).replace("\n", " "))
             if line:
                 blocks.append(line)
+                if linked is not None:
+                    linked.append(block_links[1] > 0 and block_links[0] >= block_links[1])
             current.clear()
+        block_links[:] = [0, 0]
 
     def walk(el: _Element, in_link: bool) -> None:
         nonlocal link_chars, total_chars
@@ -299,18 +306,26 @@ def html_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[list
                     current.append(child.text)
                     n = len(child.text.strip())
                     total_chars += n
+                    block_links[1] += n
                     if in_link or child.tag == "a":
                         link_chars += n
+                        block_links[0] += n
                 walk(child, in_link or child.tag == "a")
                 if is_block:
                     flush()
             if child.tail:
                 current.append(child.tail)
-                total_chars += len(child.tail.strip())
+                n = len(child.tail.strip())
+                total_chars += n
+                block_links[1] += n
+                if in_link:
+                    link_chars += n
+                    block_links[0] += n
 
     if container.text:
         current.append(container.text)
         total_chars += len(container.text.strip())
+        block_links[1] += len(container.text.strip())
     walk(container, container.tag == "a")
     flush()
     return blocks, (link_chars / total_chars if total_chars else 0.0)
@@ -459,17 +474,22 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
         container = container.getparent()
     if container is None or container.tag in ("html", "body"):
         return generic
-    blocks, _ = html_blocks(container)
+    linked: list[bool] = []
+    blocks, _ = html_blocks(container, linked=linked)
     starts = [i for i, b in enumerate(blocks) if b == generic[0]]
     ends = [i for i, b in enumerate(blocks) if b == generic[-1]]
     if not starts or not ends or ends[-1] < starts[0]:
         return generic
     kept = set(generic)
-    # A restored line that is only a date is the article's timestamp, not its text.
+    # A restored line that is only a date is the article's timestamp, not its text; one that
+    # is all link is a headline of a box trafilatura rightly left out.
     span = [
         b
-        for b in blocks[starts[0] : ends[-1] + 1]
-        if b in kept or not (len(b) <= 50 and _DATE_LIKE.search(b) and parse_date(b, "UTC"))
+        for b, link in zip(
+            blocks[starts[0] : ends[-1] + 1], linked[starts[0] : ends[-1] + 1], strict=True
+        )
+        if b in kept
+        or not (link or (len(b) <= 50 and _DATE_LIKE.search(b) and parse_date(b, "UTC")))
     ]
     covered = sum(len(b) for b in set(span) & kept) / max(1, sum(len(b) for b in kept))
     added = sum(len(b) for b in span if b not in kept)

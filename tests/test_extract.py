@@ -403,6 +403,31 @@ def test_an_article_container_named_after_its_comments_keeps_its_text() -> None:
     assert run(html).body == BODY
 
 
+def test_text_after_a_linked_box_inside_br_runs_is_restored() -> None:
+    box = (
+        '<div class="read-more-box"><h4>اقرأ أيضا</h4><ul>'
+        + "".join(
+            f'<li><a href="/news/{i}">عنوان خبر آخر رقم {i} في مربع الأخبار المرتبطة</a></li>'
+            for i in range(3)
+        )
+        + "</ul></div>"
+    )
+    text = [
+        "أعلنت وزارة الري أن أعمال تطهير الترع في المحافظات الثلاث ستنتهي قبل موسم الزراعة الصيفي بمشاركة 40 معدة.",  # noqa: E501
+        "وخلال الاجتماع، عرض فريق العمل نتائج دراسة ميدانية شملت 610 مزارعين في القرى المجاورة. وأكدت الوزارة أن النتائج ستعلن على موقعها خلال 6 أسابيع.",  # noqa: E501
+        "وتستهدف الخطة خفض الفاقد من المياه إلى 20 في المائة خلال عامين. وكانت تقارير سابقة قد أشارت إلى تأخر بعض المراحل بسبب التمويل.",  # noqa: E501
+        "أرقام لافتة",
+        "وأشار البيان إلى أن نسبة الإنجاز في العام الماضي بلغت 88 في المائة.",
+    ]
+    body = (
+        f'<div class="article-body">{text[0]}<br><br>{text[1]}<br><br>{box}{text[2]}<br><br>'
+        f"<strong>{text[3]}</strong><br>{text[4]}<br><br></div>"
+    )
+    html = page('<meta property="og:type" content="article">', f"<div><h1>{TITLE}</h1>{body}</div>")
+    # The box's label is cleaning's to remove; its headline links are never restored.
+    assert run(html).body.split("\n\n") == [*text[:2], "اقرأ أيضا", *text[2:]]
+
+
 def test_list_items_come_without_a_dash() -> None:
     items = ["توزيع الكتب المدرسية على الطلاب في الأسبوع الأول", "تشغيل حافلات إضافية للمدارس"]
     text = [*PARAGRAPHS[:2], "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"]
