@@ -248,9 +248,18 @@ def page_links(html: str | _Element, base_url: str) -> list[str]:
         url = urljoin(base_url, href).split("#", 1)[0]
         parts = urlsplit(url)
         same_host = parts.scheme in ("http", "https") and parts.hostname == host
-        if same_host and not _ASSET.search(parts.path):
+        target = f"{parts.path}?{parts.query}".lower()
+        if same_host and not _ASSET.search(parts.path) and not _UTILITY.search(target):
             out[url] = None
     return list(out)
+
+
+# Print views, send-to-a-friend forms, comment replies, logins and searches: other views of a
+# page or no page at all.
+_UTILITY = re.compile(
+    r"(?:^|[/_.?&=-])(?:print(?:news|view|able|er)?|sendtofriend|send-to-friend|emailarticle"
+    r"|wp-login|login|signin|sign-in|register|search)(?:$|[/_.?&=-])|[?&]replytocom=|[?&]s="
+)
 
 
 _NEXT_WORDS = {

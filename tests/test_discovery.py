@@ -195,3 +195,17 @@ ARTICLE_BODY = "<article><h1>خبر</h1>" + f"<p>{PARAGRAPH}</p>" * 4 + "</artic
 )  # fmt: skip
 def test_looks_like_article(url: str, html: str, expected: bool) -> None:
     assert discovery.looks_like_article(url, html) is expected
+
+
+def test_page_links_leave_out_print_views_forms_replies_logins_and_searches() -> None:
+    links = [
+        "/PrintNews.aspx?NewsID=1", "/SendToFriend.aspx?NewsID=1", "/2024/05/12/x/?replytocom=5",
+        "/?s=abc", "/wp-login.php", "/search?q=x", "/print/123",
+        "/news/printing-press-opens", "/Details.aspx?NewsID=1", "/research-center/news-1",
+    ]  # fmt: skip
+    html = "".join(f'<a href="{href}">رابط</a>' for href in links)
+    assert discovery.page_links(html, "http://h.test/") == [
+        "http://h.test/news/printing-press-opens",
+        "http://h.test/Details.aspx?NewsID=1",
+        "http://h.test/research-center/news-1",
+    ]
