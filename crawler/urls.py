@@ -17,7 +17,8 @@ TRACKING_PARAMS = re.compile(
     r"mibextid|__twitter_impression|_hsenc|_hsmi|mkt_tok|wt_mc|wt_zmc|xtor|ncid|sr_share)$",
     re.I,
 )
-_AMP_PATH = re.compile(r"(?:/amp/?$|^/amp(?=/)|\.amp$)", re.I)
+# "/slug/amp/" is "/slug/": the article's own path keeps its trailing slash.
+_AMP_PATH = re.compile(r"(?:/amp(?=/?$)|^/amp(?=/)|\.amp$)", re.I)
 _ALIAS_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 
 

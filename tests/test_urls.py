@@ -74,3 +74,10 @@ def test_hosts_of_unregistered_sites_are_only_lowercased() -> None:
 def test_amp_inside_a_word_is_not_an_amp_path() -> None:
     assert canonicalize_url("https://example.com/news/camp") == "https://example.com/news/camp"
     assert canonicalize_url("https://example.com/amplifier/1") == "https://example.com/amplifier/1"
+
+
+def test_an_amp_path_keeps_the_trailing_slash_of_its_article() -> None:
+    assert canonicalize_url("https://example.com/2024/05/12/slug/amp/") == (
+        "https://example.com/2024/05/12/slug/"
+    )
+    assert canonicalize_url("https://example.com/news/123/amp") == "https://example.com/news/123"
