@@ -322,6 +322,18 @@ def _in_card(el: _Element, ancestors: list[_Element], size: int) -> bool:
     return False
 
 
+def _headline_links(doc: _Element) -> int:
+    """Links of the page's main part whose text reads like a headline."""
+    count = 0
+    for a in doc.iter("a"):
+        text = a.text_content().strip()
+        if len(text) < 15 or len(text.split()) < 3:
+            continue
+        if not any(p.tag != "form" and is_furniture(p) for p in a.iterancestors()):
+            count += 1
+    return count
+
+
 def _long_texts(box: _Element) -> int:
     return sum(
         1
@@ -338,7 +350,11 @@ def looks_like_article(url: str, html: str | _Element) -> bool:
     when the URL looks like an article's: a long number, a date, a long slug, ``?p=``, ``?id=``)."""
     doc = as_document(html)
     teasers, running = listing_shape(doc)
-    listing = running == 0 or (teasers >= 3 and teasers > 2 * running)
+    # Mostly teasers, or no running text but a teaser or many headlines; a declared article
+    # with no long text and few headline links (a video, a one-line flash) is still one.
+    listing = (teasers >= 2 and teasers > 2 * running) or (
+        running == 0 and (teasers >= 1 or _headline_links(doc) >= 6)
+    )
     ld = article_json_ld(parse_json_ld(doc))
     types = ld.get("@type") or ()
     names = {str(t).lower() for t in ([types] if isinstance(types, str) else types)}
@@ -346,7 +362,7 @@ def looks_like_article(url: str, html: str | _Element) -> bool:
     if (names and names != {"webpage"}) or og_type == "article":
         return not listing
     container = densest_container(doc)
-    if container is None or listing:
+    if container is None or listing or running == 0:
         return False
     blocks, link_density = html_blocks(container)
     long_blocks = sum(1 for b in blocks if len(b) >= 80)

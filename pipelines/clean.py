@@ -984,12 +984,13 @@ class CleanPipeline:
         return cls(crawler.stats, crawler.settings.getbool("CLEAN_KEEP_REMOVED"))
 
     def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        had_title = bool(adapter.get("title"))
         if isinstance(item, Article):
             site = site_of(item.url, item.site)
             counts = clean_article(item, site, keep_removed=self.keep_removed)
             body = item.body
         else:
-            adapter = ItemAdapter(item)
             site = site_of(adapter.get("url"), adapter.get("site"))
             counts = clean_record(adapter, site, keep_removed=self.keep_removed)
             body = adapter.get("body", adapter.get("text"))
@@ -999,4 +1000,9 @@ class CleanPipeline:
         if not body:
             self.stats.inc_value("clean/dropped_empty")
             raise DropItem("empty body after cleaning")
+        if had_title and not adapter.get("title"):
+            # A page titled only «من نحن», «اتصل بنا» or «سياسة الخصوصية» is the site's own
+            # page, not an article, whatever its template declares.
+            self.stats.inc_value("clean/dropped_site_page")
+            raise DropItem(f"a site page, not an article: {adapter.get('url')}")
         return item

@@ -293,6 +293,23 @@ def test_pipeline_drops_items_left_without_body() -> None:
     assert article.removed_noise is None
 
 
+@pytest.mark.parametrize("title", ["من نحن", "اتصل بنا", "سياسة الخصوصية"])
+def test_pipeline_drops_the_sites_own_pages(title: str) -> None:
+    crawler = get_crawler()
+    pipeline = CleanPipeline.from_crawler(crawler)
+    page = {"url": "http://127.0.0.1:8000/about/", "title": title, "body": PARA}
+    with pytest.raises(DropItem, match="a site page"):
+        pipeline.process_item(page)
+    assert crawler.stats.get_stats()["clean/dropped_site_page"] == 1
+    # An article whose headline merely mentions such words stays.
+    kept = {
+        "url": "http://127.0.0.1:8000/n/1",
+        "title": f"{title}: صفحة جديدة للوزارة",
+        "body": PARA,
+    }
+    assert pipeline.process_item(kept) is kept
+
+
 # --- scrapy clean -------------------------------------------------------------------------------
 
 
