@@ -754,16 +754,19 @@ def _visible_dates(doc: _Element) -> list[str]:
     return found
 
 
-_OWN_HEADER = re.compile(r"(?:article|post|entry|news|story|content)[-_]?header", re.I)
-_MASTHEAD_NAMES = re.compile(r"header|masthead|top-?bar|today|current-?date", re.I)
+# Class or id tokens of a site's header bar; an article's own header (``.entry-header``) is not.
+_MASTHEAD_TOKENS = {
+    "header", "site-header", "main-header", "top-header", "header-top", "masthead", "topbar",
+    "top-bar", "headerdate", "header-date", "current-date", "currentdate",
+}  # fmt: skip
 
 
 def _in_masthead(el: _Element) -> bool:
-    """In the site's header (today's date printed over every page), named so on it or around
-    it; an article's own header (``.article-header``) is not the site's."""
+    """In the site's header bar (today's date printed over every page), named so on the
+    element or around it."""
     for node in [el, *el.iterancestors()]:
-        names = _OWN_HEADER.sub("", f"{node.get('class', '')} {node.get('id', '')}")
-        if _MASTHEAD_NAMES.search(names):
+        tokens = f"{node.get('class', '')} {node.get('id', '')}".lower().split()
+        if any(t in _MASTHEAD_TOKENS or "today" in t for t in tokens):
             return True
     return False
 
@@ -930,7 +933,8 @@ def _drop_furniture_lines(
     blocks: list[str], titles: set[str | None], captions: set[str]
 ) -> list[str]:
     """Blocks that are a headline (the record's title or the page's own heading, which can
-    differ from a JSON-LD headline) or an image caption repeated inside the text go."""
+    differ from a JSON-LD headline) or an image caption repeated inside the text go, so do the
+    blocks before the headline (a teaser of another box) and an embedded tweet's picture link."""
     out = [b for b in blocks if b not in captions]
     # The text starts after its headline: what comes before it is a teaser of another box.
     heading = next((i for i, b in enumerate(out[:6]) if b in titles), None)
