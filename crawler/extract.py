@@ -772,6 +772,9 @@ def _in_masthead(el: _Element) -> bool:
 
 
 def _outside_article(el: _Element) -> bool:
+    if el.tag == "header":
+        # <article><header> holds the article's own headline and date; the page's does not.
+        return not any(a.tag in ("article", "main") for a in el.iterancestors())
     # ASP.NET WebForms pages wrap the whole page in one <form>: that one is not furniture.
     return el.tag in ("nav", "aside", "footer") or (el.tag != "form" and is_furniture(el))
 

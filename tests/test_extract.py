@@ -315,6 +315,20 @@ def test_a_date_printed_under_the_headline_in_any_element(printed: str, expected
     assert article.published_at == expected
 
 
+def test_a_date_in_the_articles_own_header_is_read() -> None:
+    header = (
+        f'<header class="entry-header"><h1>{TITLE}</h1>'
+        '<span class="posted-on">الثلاثاء 16 يناير 2024</span></header>'
+    )
+    html = page(
+        "",
+        '<header class="site-header"><span class="date">الأحد 28 يناير 2024</span></header>'
+        + article_html(h1=None).replace("<article>", "<article>" + header),
+    )
+    article = run(html, url="https://akhbar.example.com.eg/news/story-9")
+    assert article.published_at == "2024-01-16T00:00:00+02:00"
+
+
 def test_dates_in_the_site_header_or_the_text_do_not_date_an_article() -> None:
     today = '<div class="top-bar">الأحد 28 يناير 2024</div>'
     text = ["أعلنت الوزارة أن المشروع الذي بدأ في 3 مارس 2019 سيكتمل قبل نهاية العام بتكلفة كبيرة."]
