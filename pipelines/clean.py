@@ -16,7 +16,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.items import Article
 from crawler.sites import BY_NAME, Site, site_for_url
-from crawler.text import content_hash, normalize_for_matching, normalize_line
+from crawler.text import EASTERN_DIGITS, content_hash, normalize_for_matching, normalize_line
 
 # ------------------------------------------------------------------------------------------------
 # The rule catalog
@@ -39,7 +39,12 @@ CATALOG: dict[str, str] = {
     "section_name": "the site's own section names standing alone at the end of the text",
     "page_chrome": "page controls and labels: tags, share, print, comments, loading, and "
     "«آخر تحديث: ...» time lines",
-    "source_line": "a closing «المصدر: وكالات» / Source: line naming where the text came from",
+    "source_line": "an opening or closing «المصدر: وكالات» / Source: line naming where the text "
+    "came from",
+    "byline": "an opening «كتب: …», «بقلم …», «تحرير: …» line with only a name after the label",
+    "dateline": "a line that is only a date or time («الأحد، 12 مايو 2024 10:30 ص», «منذ 3 "
+    "ساعات», «2 دقيقة للقراءة»), labelled or not",
+    "credit": "a photo or agency credit standing alone: «صورة: واس», «(أ ف ب)», Getty Images",
     "social_embed": "the frame of an embedded post: «View this post on Instagram», «A post shared "
     "by ...», a tweet's «— name (@account) date» line",
 }
@@ -150,6 +155,7 @@ _AD_PHRASES = (
     "Scroll to continue with content", "Story continues below advertisement",
     "إعلان", "إعلانات", "مساحة إعلانية", "محتوى مدفوع", "محتوى ممول", "محتوى إعلاني",
     "إعلان ممول", "مادة إعلانية", "مادة ترويجية", "برعاية", "إعلانات جوجل", "سبونسر",
+    "Publicité", "Annonce", "Contenu sponsorisé",
 )  # fmt: skip
 _AD = re.compile(rf"{_alt(_AD_PHRASES)}(?: {_alt(_AD_PHRASES)})*")
 
@@ -171,6 +177,8 @@ _CONSENT_PHRASES = (
     "خصوصيتك تهمنا",
     "قبول الكل", "قبول جميع ملفات تعريف الارتباط", "رفض الكل", "إعدادات ملفات تعريف الارتباط",
     "سياسة ملفات تعريف الارتباط", "إدارة ملفات تعريف الارتباط", "سياسة الكوكيز",
+    "Accepter", "Tout accepter", "Refuser", "Tout refuser", "En savoir plus", "Paramétrer",
+    "Gérer mes choix",
 )  # fmt: skip
 _CONSENT = re.compile(_alt(_CONSENT_PHRASES))
 _BUTTON_PHRASES = (
@@ -181,15 +189,45 @@ _BUTTON_PHRASES = (
 )  # fmt: skip
 _CONSENT_BUTTONS = re.compile(_alt(_BUTTON_PHRASES))
 _COOKIE_EN = re.compile(r"\b(?:cookies?|personal data|unique identifiers|device data|tcf)\b")
-_READER_EN = re.compile(r"\b(?:we|our|us|your|you|this (?:web)?site|welcome)\b")
+_READER_EN = re.compile(
+    r"\b(?:we|our|us|your|you|this (?:web)?site|welcome|nous|vous|votre|vos|ce site)\b"
+)
 _COOKIE_AR = re.compile(
     _alt(("ملفات تعريف الارتباط", "ملفات الارتباط", "الكوكيز", "كوكيز", "بياناتك الشخصية"))
 )
 # Consent text speaks to the reader («نستخدم», «تصفحك»); news about cookies does not.
 _READER_AR_WORDS = (
     "نستخدم", "نحن", "موقعنا", "تصفحك", "باستخدامك", "استخدامك", "بالاستمرار", "استمرارك",
-    "موافقتك", "توافق", "تجربتك", "لك", "نقوم", "شركاؤنا", "شركائنا", "بياناتك",
+    "موافقتك", "توافق", "تجربتك", "لك", "نقوم", "شركاؤنا", "شركائنا", "بياناتك", "هذا الموقع",
+    "حصولك", "تصفحكم", "لكم",
 )  # fmt: skip
+# News that quotes a company's own words about cookies: reported speech, not a banner.
+_REPORTED = re.compile(
+    _alt(
+        (
+            "قال",
+            "قالت",
+            "وقال",
+            "وقالت",
+            "أضاف",
+            "وأضاف",
+            "وأضافت",
+            "أكد",
+            "وأكد",
+            "وأكدت",
+            "أوضح",
+            "وأوضح",
+            "وأوضحت",
+            "أشار",
+            "وأشار",
+            "وأشارت",
+            "ذكر",
+            "وذكر",
+            "وذكرت",
+        )
+    )
+    + " "
+)
 _READER_AR = re.compile(rf"(?:^| ){_alt(_READER_AR_WORDS)}(?: |$)")
 
 
@@ -201,6 +239,8 @@ def _cookie_consent(line: Line) -> bool:
         return False
     if _COOKIE_EN.search(key) and _READER_EN.search(key):
         return True
+    if _REPORTED.match(key):
+        return False
     return bool(_COOKIE_AR.search(key) and _READER_AR.search(key))
 
 
@@ -229,6 +269,7 @@ _PLAYER_OTHER = (
     "الإعدادات", "فيديو",
 )  # fmt: skip
 _PLAYER_TOKEN = rf"(?:{_alt(_PLAYER_STRONG + _PLAYER_AR + _PLAYER_OTHER)}|\d+)"
+_CLOCK_ONLY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 _PLAYER_LINE = re.compile(rf"{_PLAYER_TOKEN}(?: {_PLAYER_TOKEN})*")
 _PLAYER_STRONG_RE = re.compile(rf"(?:^| ){_alt(_PLAYER_STRONG)}(?: |$)")
 _PLAYER_AR_RE = re.compile(rf"(?:^| ){_alt(_PLAYER_AR)}(?= |$)")
@@ -270,7 +311,9 @@ def _media_player(line: Line) -> bool:
 
 
 def _player_word(line: Line) -> bool:
-    """Made only of player words, one of them an Arabic control word."""
+    """Made only of player words (one of them an Arabic control word), or a bare clock time."""
+    if _CLOCK_ONLY.fullmatch(line.text):
+        return True
     return bool(_PLAYER_LINE.fullmatch(line.key) and _PLAYER_AR_RE.search(line.key))
 
 
@@ -285,10 +328,18 @@ _FONT = re.compile(
 )
 _FONT_BUTTONS = re.compile(r"(?:[Aaأ][+\-−]|[+\-−][Aaأ])(?:\s*(?:[Aaأ][+\-−]?|[+\-−][Aaأ]))*")
 _SMALL_NUMBER = re.compile(r"\d{1,3}")
+_RANK = re.compile(r"\d{1,2}")
+
+
+_FONT_PAIR = re.compile(rf"{_alt(_FONT_PHRASES)}(?: {_alt(_FONT_PHRASES)})+")
 
 
 def _font_size(line: Line) -> bool:
-    return bool(_FONT.fullmatch(line.key) or _FONT_BUTTONS.fullmatch(line.text))
+    return bool(
+        _FONT.fullmatch(line.key)
+        or _FONT_PAIR.fullmatch(line.key)
+        or _FONT_BUTTONS.fullmatch(line.text)
+    )
 
 
 # --- follow and subscribe prompts -----------------------------------------------------------------
@@ -305,7 +356,7 @@ _PLATFORMS = _alt(
 _OURS = _alt(
     (
         "قناتنا", "صفحتنا", "حسابنا", "حساباتنا", "موقعنا", "تطبيقنا", "مجموعتنا", "نشرتنا",
-        "النشرة البريدية", "صفحاتنا",
+        "النشرة البريدية", "صفحاتنا", "قائمتنا البريدية", "القائمة البريدية",
     )
 )  # fmt: skip
 _SUBSCRIBE = (
@@ -354,11 +405,37 @@ _NEWSLETTER = re.compile(
 )
 
 
+# «تابع موقع فيتو عبر قناة (يوتيوب) اضغط هنا», «تابعوا «الخليج» على تطبيق نبض»: follow a named
+# outlet on a named platform, in a short line.
+_FOLLOW_OUTLET = re.compile(
+    _alt(("تابع", "تابعوا", "تابعي", "تابعونا", "تابعنا"))
+    + r" (?:\S+ ){0,5}"
+    + _alt(("على", "عبر"))
+    + r" (?:\S+ ){0,2}"
+    + _PLATFORMS
+    + r"(?: |$)"
+)
+_FOLLOW_PHRASES = re.compile(
+    _alt(
+        (
+            "اشترك الآن",
+            "اشترك مجانا",
+            "هل أعجبك المقال شاركه مع أصدقائك",
+            "شاركه مع أصدقائك",
+            "شارك المقال مع أصدقائك",
+            "Subscribe now",
+        )
+    )
+)
+
+
 def _follow_prompt(line: Line) -> bool:
     if line.quoted or line.words > 25:
         return False
     key = line.key
-    if _FOLLOW_EN.match(key) or _NEWSLETTER.match(key):
+    if _FOLLOW_EN.match(key) or _NEWSLETTER.match(key) or _FOLLOW_PHRASES.fullmatch(key):
+        return True
+    if line.words <= 14 and _FOLLOW_OUTLET.match(key):
         return True
     if not _FOLLOW.match(key):
         return False
@@ -373,7 +450,7 @@ _SHARE_WORDS = (
     "تليجرام", "تلجرام", "تلغرام", "تيليجرام", "Instagram", "انستجرام", "انستغرام", "LinkedIn",
     "لينكدإن", "YouTube", "يوتيوب", "TikTok", "تيكتوك", "Snapchat", "Pinterest", "Reddit",
     "Messenger", "ماسنجر", "Email", "Gmail", "إيميل", "Print", "طباعة", "Tweet", "غرد", "شارك",
-    "مشاركة", "المشاركة", "انشر", "Share", "Shares", "Threads", "ثريدز",
+    "مشاركة", "المشاركة", "انشر", "Share", "Shares", "Threads", "ثريدز", "Partager", "Tweeter",
 )  # fmt: skip
 _SHARE_PHRASES = (
     "فيس بوك", "واتس اب", "واتس آب", "لينكد إن", "تيك توك", "سناب شات", "Google News",
@@ -385,7 +462,10 @@ _SHARE_PHRASES = (
 )  # fmt: skip
 _SHARE_TOKEN = _alt(_SHARE_WORDS + _SHARE_PHRASES)
 _SHARE_LINE = re.compile(rf"{_SHARE_TOKEN}(?: {_SHARE_TOKEN})*")
-_SHARE_SINGLE = re.compile(_alt(_SHARE_WORDS))
+# One network name alone, even written in two words («تيك توك»), may be a subheading.
+_SHARE_SINGLE = re.compile(
+    _alt((*_SHARE_WORDS, "فيس بوك", "واتس اب", "واتس آب", "لينكد إن", "تيك توك", "سناب شات"))
+)
 
 
 def _share_line(line: Line) -> bool:
@@ -417,7 +497,10 @@ def _copyright(line: Line) -> bool:
         return False
     if "©" in line.text or line.text.lower().startswith("(c) "):
         return True
-    if not _COPYRIGHT.match(line.key) or "،" in line.text or "," in line.text:
+    if not _COPYRIGHT.match(line.key):
+        return False
+    # «جميع الحقوق محفوظة لموقع …، 2024» may carry a comma; a sentence has more after it.
+    if ("،" in line.text or "," in line.text) and line.words > 8:
         return False
     return line.words <= 10 and not line.text.endswith(".")
 
@@ -433,7 +516,11 @@ _NAV_TOKEN = _alt(
     )
 )  # fmt: skip
 _NAV_LINE = re.compile(rf"{_NAV_TOKEN}(?: {_NAV_TOKEN})*")
-_BREADCRUMB = re.compile(rf"(?:{_flex('الرئيسية')}|Home)\s*[>/»›|]", re.IGNORECASE)
+_BREADCRUMB = re.compile(
+    rf"(?:{_flex('أنت هنا')}\s*[:：]\s*|You are here\s*:\s*)?"
+    rf"(?:{_flex('الرئيسية')}|Home)\s*[>/»›|]",
+    re.IGNORECASE,
+)
 _CREDIT = re.compile(
     _alt(("تم التصميم والتطوير بواسطة", "تصميم وتطوير", "تصميم وبرمجة", "تم التطوير بواسطة"))
     + r"|designed (?:and developed )?by|developed by|powered by"
@@ -458,6 +545,7 @@ _MAST_TITLES = (
 )  # fmt: skip
 _MAST_TITLE = _alt(_MAST_TITLES)
 _MAST_LABEL = re.compile(rf"{_MAST_TITLE}(?: و?{_MAST_TITLE})*")
+_MAST_TITLE_RE = re.compile(rf"(?:^| |و){_MAST_TITLE}(?= |$)")
 _MAST_FLEX = "(?:" + "|".join(_flex(t) for t in sorted(_MAST_TITLES, key=len, reverse=True)) + ")"
 _MAST_WITH_NAME = re.compile(
     rf"{_MAST_FLEX}(?:\s+و?{_MAST_FLEX})*\s*(?P<sep>[:：\-–—|/]*)\s*(?P<name>\S.*)",
@@ -488,14 +576,16 @@ _RELATED_LABELS = (
     "Related topics", "More stories", "Most read", "Recommended", "اقرأ كمان", "تابع أيضا",
     "تصفح أيضا", "شاهد المزيد", "مقالات ذات صلة", "مقالات متعلقة", "قد تهمك", "مواضيع قد تهمك",
     "موضوعات قد تهمك", "أخبار قد تهمك", "آخر الأخبار", "أحدث الأخبار", "أخبار أخرى",
-    "مواضيع أخرى", "موضوعات أخرى", "المزيد من الأخبار", "المزيد من المقالات",
+    "مواضيع أخرى", "موضوعات أخرى", "المزيد من الأخبار", "المزيد من المقالات", "مواضيع مقترحة",
+    "مقالات مقترحة", "أخبار مقترحة", "مقالات أخرى للكاتب", "مقالات للكاتب", "Lire aussi",
+    "À lire aussi", "A lire aussi", "Voir aussi",
 )  # fmt: skip
 _RELATED_LABEL = re.compile(_alt(_RELATED_LABELS))
 _STRONG_INLINE = ("اقرأ أيضا", "اقرأ كذلك", "اقرأ المزيد", "شاهد أيضا", "طالع أيضا", "طالع كذلك")
 # Labels that also open sentences («للمزيد من التفاصيل ...»): a label only before a separator.
 _WEAK_INLINE = (
     "ذات صلة", "قد يهمك", "مواضيع ذات صلة", "موضوعات ذات صلة", "أخبار ذات صلة", "اقرأ كمان",
-    "تابع أيضا", "تصفح أيضا", "للمزيد", "شاهد المزيد",
+    "تابع أيضا", "تصفح أيضا", "للمزيد", "شاهد المزيد", "شاهد", "Lire aussi",
 )  # fmt: skip
 _INLINE_STRONG = re.compile(
     "(?:" + "|".join(_flex(p) for p in _STRONG_INLINE) + r"|read also|also read|read more)"
@@ -537,7 +627,46 @@ _CHROME_PHRASES = (
     "Newsletter",
 )  # fmt: skip
 _CHROME = re.compile(rf"(?:\d+ )?{_alt(_CHROME_PHRASES)}(?: \d+)?")
-_COMMENT_COUNT = re.compile(rf"\d+ {_alt(('تعليق', 'تعليقات', 'comment', 'comments'))}")
+_COMMENT_COUNT = re.compile(
+    r"(?:\d+ )*\d+(?: ?[km])? "
+    + _alt(
+        (
+            "تعليق",
+            "تعليقات",
+            "comment",
+            "comments",
+            "مشاهدة",
+            "مشاهدات",
+            "قراءة",
+            "قراءات",
+            "views",
+            "reads",
+            "مشاركة",
+            "مشاركات",
+            "shares",
+        )
+    )
+)
+_COMMENT_FORM = re.compile(
+    _alt(
+        (
+            "لا توجد تعليقات",
+            "لا توجد تعليقات حتى الآن",
+            "كن أول من يعلق",
+            "كن أول من يعلق على الخبر",
+            "تعليقات الزوار",
+            "تعليقات القراء",
+            "آراء القراء",
+            "أرسل تعليقك",
+            "end of list",
+            "بداية القائمة",
+            "نهاية القائمة",
+        )
+    )
+    + "(?: "
+    + _alt(("كن أول من يعلق",))
+    + ")?"
+)
 _FONT_LETTERS = re.compile(r"(?:[Aaأ] ?){2,3}")
 # «وسوم: مصر، اقتصاد» and «آخر تحديث: 12:30 م»: a label, a colon, then a short list or a time.
 _TAG_LIST = re.compile(
@@ -560,6 +689,8 @@ def _page_chrome(line: Line) -> bool:
         return False
     if _CHROME.fullmatch(line.key) or _COMMENT_COUNT.fullmatch(line.key):
         return True
+    if _COMMENT_FORM.fullmatch(line.key):
+        return True
     if _FONT_LETTERS.fullmatch(line.text):
         return True
     short = line.words <= 10 and not line.text.rstrip().endswith((".", "؟", "!"))
@@ -568,6 +699,53 @@ def _page_chrome(line: Line) -> bool:
     if line.words <= 14 and _TAG_LIST.match(line.bare):
         return ":" in line.bare or line.words <= 3
     return False
+
+
+# --- bylines ------------------------------------------------------------------------------------
+
+# «كتب محمد علي» needs no separator; «تحرير: …» does («تحرير الأسعار» is a subheading).
+_BYLINE_LINE = re.compile(
+    r"(?:(?:"
+    + "|".join(_flex(w) for w in ("كتب", "كتبت", "بقلم", "إعداد"))
+    + r"|By|Par)\s*[:：\-–—]?|(?:"
+    + "|".join(_flex(w) for w in ("تحرير", "مراجعة", "ترجمة", "تقرير", "متابعة", "حوار"))
+    + r")\s*[:：\-–—])\s*(?P<name>[^:：]{2,45}?)\s*[:：]?",
+    re.I,
+)
+_HONORIFIC = re.compile(r"^(?:د|أ|م|الدكتور|الأستاذ|المهندس)\.?\s+")
+# «الرياض - واس», «دبي: «الخليج»», «هسبريس - محمد الراجي»: a place or an outlet, then an outlet
+# or a reporter.
+_PLACE_LINE = re.compile(
+    r"(?P<place>[^\-–—:：]{2,20}?)\s*[\-–—:：]\s*(?P<by>[^\-–—:：]{2,30}?)\s*:?"
+)
+_OUTLETS = _alt(
+    (
+        "الغد", "الخليج", "العربية", "العربية نت", "سكاي نيوز عربية", "هسبريس", "الجزيرة",
+        "الجزيرة نت", "الشرق الأوسط", "القدس العربي", "النهار", "اليوم السابع", "مصراوي", "الوطن",
+        "الأهرام", "بوابة الأهرام", "المصري اليوم", "الشروق", "فيتو", "البوابة", "الدستور",
+        "العين الإخبارية", "الحرة", "بي بي سي", "عكاظ", "البيان", "الاتحاد", "الراي", "القبس",
+        "الأيام", "الخبر", "الشروق أونلاين", "المدينة", "سبق", "الحياة",
+    )
+)  # fmt: skip
+
+
+def _byline(line: Line) -> bool:
+    match = _BYLINE_LINE.fullmatch(line.bare)
+    return bool(match and _name_like(_HONORIFIC.sub("", match["name"].strip(" .:"))))
+
+
+def _dateline_by(line: Line) -> bool:
+    """A place or an outlet, then an outlet or a reporter; one side a known news outlet."""
+    match = _PLACE_LINE.fullmatch(line.bare)
+    if not match or line.words > 6:
+        return False
+    raw = [match["place"].strip(), match["by"].strip()]
+    parts = [r.strip(" «»\"'") for r in raw]
+    outlet = any(
+        _OUTLET.fullmatch(_fold(p)) or "." in p or r.startswith("«")
+        for p, r in zip(parts, raw, strict=True)
+    )
+    return outlet and all(_name_like(p.replace(".", " ")) for p in parts)
 
 
 # --- source line ----------------------------------------------------------------------------------
@@ -610,6 +788,92 @@ def _social_embed(line: Line) -> bool:
     )
 
 
+# --- datelines -----------------------------------------------------------------------------------
+
+_WEEKDAYS = (
+    "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت",
+    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+)  # fmt: skip
+_MONTHS = (
+    "يناير", "فبراير", "مارس", "أبريل", "إبريل", "مايو", "يونيو", "يونيه", "يوليو", "يوليه",
+    "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر", "كانون الثاني", "شباط", "آذار", "نيسان",
+    "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
+    "ماي", "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر", "جانفي", "فيفري", "أفريل", "جوان",
+    "جويلية", "أوت", "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)  # fmt: skip
+_DATE_LABELS = (
+    "نشر في", "نشر", "تم النشر", "تاريخ النشر", "نشر بتاريخ", "بتاريخ", "آخر تحديث", "تحديث",
+    "تاريخ التحديث", "محدث", "Published", "Updated", "Last updated", "Posted", "Publié le",
+    "Mis à jour",
+)  # fmt: skip
+_TIME_WORDS = (
+    "ص", "م", "صباحا", "مساء", "صباحًا", "مساءً", "AM", "PM", "GMT", "UTC", "GST", "بتوقيت",
+    "القاهرة", "مكة", "المكرمة", "غرينتش", "جرينتش", "الساعة", "هـ", "ه",
+)  # fmt: skip
+_DATE_TOKEN = (
+    rf"(?:{_alt(_WEEKDAYS)}|{_alt(_MONTHS)}|{_alt(_DATE_LABELS)}|{_alt(_TIME_WORDS)}|\d+|k)"
+)
+_DATE_ONLY = re.compile(rf"{_DATE_TOKEN}(?: {_DATE_TOKEN})*")
+_AGO = re.compile(
+    rf"(?:{_alt(_DATE_LABELS)} )?" + _alt(("منذ", "قبل")) + r" (?:\d+ )?"
+    + _alt(("ثانية", "ثوان", "دقيقة", "دقائق", "دقيقتين", "ساعة", "ساعات", "ساعتين", "يوم", "أيام",
+            "يومين", "أسبوع", "أسابيع", "شهر", "أشهر"))
+)  # fmt: skip
+_READING_TIME = re.compile(
+    r"(?:\d+ )?" + _alt(("دقيقة", "دقائق", "دقيقتين", "min", "mins", "minutes"))
+    + " " + _alt(("للقراءة", "قراءة", "read", "de lecture"))
+)  # fmt: skip
+
+
+def _dateline(line: Line) -> bool:
+    """Only a date or a time, with weekday, month names, labels and zone words around it."""
+    if line.quoted or line.words > 24:
+        return False
+    key = line.key
+    if _AGO.fullmatch(key) or _READING_TIME.fullmatch(key):
+        return True
+    if not _DATE_ONLY.fullmatch(key):
+        return False
+    text = line.text.translate(EASTERN_DIGITS)
+    # A whole date (a year and more digits) or a clock time; «2024» alone is a number.
+    whole_date = re.search(r"\d{4}", text) is not None and sum(c.isdigit() for c in text) >= 5
+    return whole_date or _CLOCK_IN_TEXT.search(text) is not None
+
+
+_CLOCK_IN_TEXT = re.compile(r"\d{1,2}:\d{2}")
+
+
+# --- credits -------------------------------------------------------------------------------------
+
+_CREDIT_LABEL = re.compile(
+    r"^[(\[]?\s*(?:"
+    + "|".join(_flex(w) for w in ("صورة", "الصورة", "تصوير", "الصور", "صور", "فيديو", "رسم"))
+    + r"|Photo|Image|Credit|Crédit)\s*[:：/\-–]\s*(?P<name>[^:：()\[\]]{1,40})[)\]]?$",
+    re.I,
+)
+_AGENCIES = _alt(
+    (
+        "أ ف ب", "ا ف ب", "أ ش أ", "ا ش ا", "رويترز", "واس", "وام", "قنا", "كونا", "بترا", "سانا",
+        "الأناضول", "د ب أ", "أسوشيتد برس", "شينخوا", "AFP", "Reuters", "AP", "Getty Images",
+        "Getty", "EPA", "Anadolu", "Shutterstock", "أرشيف", "أرشيفية", "من الأرشيف", "إرشيفية",
+        "Getty Images AFP", "AFP Getty Images", "صورة أرشيفية", "صورة تعبيرية", "مواقع التواصل",
+        "مواقع التواصل الاجتماعي", "سوشيال ميديا", "وكالات", "متداولة",
+    )
+)  # fmt: skip
+_AGENCY_LINE = re.compile(rf"{_AGENCIES}(?: {_AGENCIES})*")
+_OUTLET = re.compile(rf"(?:{_AGENCIES}|{_OUTLETS})")
+
+
+def _credit(line: Line) -> bool:
+    if line.quoted or line.words > 8:
+        return False
+    if _AGENCY_LINE.fullmatch(line.key):
+        return True
+    match = _CREDIT_LABEL.match(line.bare)
+    return bool(match and _name_like(match["name"].strip(" .")))
+
+
 # --- the catalog of context-free line rules, in the order they are tried --------------------------
 
 LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
@@ -625,6 +889,8 @@ LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
     ("read_also", _related_inline),
     ("page_chrome", _page_chrome),
     ("social_embed", _social_embed),
+    ("dateline", _dateline),
+    ("credit", _credit),
 )
 
 
@@ -676,6 +942,9 @@ class _Hit:
 
 
 def _static_hit(line: Line, rules: Rules) -> _Hit | None:
+    # The site's own rules first: they name its noise more precisely than the catalog.
+    if any(p.fullmatch(line.text) for p in rules.line_patterns):
+        return _Hit("site_rule")
     for name, test in LINE_RULES:
         if test(line):
             return _Hit(name)
@@ -684,8 +953,6 @@ def _static_hit(line: Line, rules: Rules) -> _Hit | None:
     masthead = _masthead(line, rules)
     if masthead:
         return masthead
-    if any(p.fullmatch(line.text) for p in rules.line_patterns):
-        return _Hit("site_rule")
     return None
 
 
@@ -701,7 +968,9 @@ def _masthead(line: Line, rules: Rules) -> _Hit | None:
     if _fold(name) in rules.masthead_keys:
         return _Hit("masthead")
     if match["sep"] and _name_like(name):
-        return _Hit("masthead", "weak")
+        # «رئيس مجلس الإدارة ورئيس التحرير: …» says it alone; one title needs a neighbour.
+        titles = len(_MAST_TITLE_RE.findall(line.key))
+        return _Hit("masthead") if titles >= 2 else _Hit("masthead", "weak")
     return None
 
 
@@ -721,7 +990,24 @@ class _Cleaner:
         if not self.single_line:
             self._trailing_sections()
             self._trailing_source()
+            self._leading_bylines()
         return self.verdict
+
+    def _leading_bylines(self) -> None:
+        """Bylines and datelines over the text: «كتب: محمد علي», «بقلم د. …», «الرياض - واس»."""
+        kept = [i for i, v in enumerate(self.verdict) if v is None][:3]
+        if len(kept) < 2:
+            return
+        for n, i in enumerate(kept[:-1]):
+            line = self.lines[i]
+            if line.quoted or (_TERMINAL.search(line.text) and not line.text.endswith(":")):
+                return
+            if n == 0 and _SOURCE_LINE.fullmatch(line.bare):
+                self.verdict[i] = "source_line"
+            elif _byline(line) or (n == 0 and _dateline_by(line)):
+                self.verdict[i] = "byline"
+            else:
+                return
 
     def _neighbours(self, i: int) -> tuple[int | None, int | None]:
         return (i - 1 if i > 0 else None, i + 1 if i + 1 < len(self.lines) else None)
@@ -784,7 +1070,8 @@ class _Cleaner:
             if self.verdict[j] is not None:
                 continue
             line = self.lines[j]
-            if line.key in self.rules.section_keys:
+            # Section names and the rank numbers of a «الأكثر قراءة» list sit between headlines.
+            if line.key in self.rules.section_keys or _RANK.fullmatch(line.key):
                 continue
             if not headline_like(line):
                 return count, False
@@ -812,6 +1099,9 @@ class _Cleaner:
                 elif hit is not None and hit.follows == "name":
                     pending = "name"
                 continue
+            if pending == "headlines" and left > 0 and _RANK.fullmatch(line.key):
+                self.verdict[i] = "read_also"
+                continue
             if pending == "headlines" and left > 0 and self._is_listed_headline(i, line):
                 self.verdict[i] = "read_also"
                 left -= 1
@@ -831,9 +1121,14 @@ class _Cleaner:
             return True
         if not headline_like(line):
             return False
-        # A short line right before running text is the article's own subheading.
         following = self._next_content(i)
-        return not (line.words <= 5 and following is not None and sentence_like(following))
+        if following is None:
+            return True
+        # A short line, or a question, right before running text is the article's own
+        # subheading; a short line before a bulleted list introduces it.
+        if sentence_like(following) and (line.words <= 5 or line.text.endswith(("؟", "?"))):
+            return False
+        return not (line.words <= 5 and _BULLET.match(following.text))
 
     def _trailing_source(self) -> None:
         """The text's last line, when it only names the source («المصدر: الجزيرة + وكالات»)."""
