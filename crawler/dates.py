@@ -14,7 +14,8 @@ import dateparser.date
 
 from crawler.text import EASTERN_DIGITS
 
-# Levantine (Syriac) month names and spelling variants, as the Egyptian forms dateparser knows.
+# Levantine (Syriac) and Maghrebi month names and spelling variants, as the Egyptian forms
+# dateparser knows.
 _MONTHS = {
     "كانون الثاني": "يناير",
     "كانون ثاني": "يناير",
@@ -45,6 +46,19 @@ _MONTHS = {
     "اكتوبر": "أكتوبر",
     "يونيه": "يونيو",
     "يوليه": "يوليو",
+    # Maghrebi forms (Morocco; Algeria and Tunisia).
+    "ماي": "مايو",
+    "يوليوز": "يوليو",
+    "غشت": "أغسطس",
+    "شتنبر": "سبتمبر",
+    "نونبر": "نوفمبر",
+    "دجنبر": "ديسمبر",
+    "جانفي": "يناير",
+    "فيفري": "فبراير",
+    "أفريل": "أبريل",
+    "جوان": "يونيو",
+    "جويلية": "يوليو",
+    "أوت": "أغسطس",
 }
 _MONTH_RE = re.compile(
     r"(?<![\w])(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")(?![\w])"
@@ -59,6 +73,18 @@ _NOISE = re.compile(
     r"(?:آخر تحديث|تاريخ النشر|نشر في|نشر|بتوقيت القاهرة|بتوقيت مكة المكرمة|GMT)[:：]?"
 )
 _SEPARATORS = re.compile(r"\s*[|،,]\s*|\s+-\s+")
+
+# Month names as pages print them: Egyptian, Levantine and Maghrebi Arabic forms, and English.
+MONTH_NAMES = (
+    "يناير", "فبراير", "مارس", "أبريل", "ابريل", "إبريل", "مايو", "يونيو", "يونيه", "يوليو",
+    "يوليه", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون الثاني",
+    "كانون ثاني", "شباط", "آذار", "اذار", "نيسان", "أيار", "ايار", "حزيران", "تموز", "آب", "اب",
+    "أيلول", "ايلول", "تشرين الأول", "تشرين الاول", "تشرين أول", "تشرين الثاني", "تشرين ثاني",
+    "كانون الأول", "كانون الاول", "كانون أول", "ماي", "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر",
+    "جانفي", "فيفري", "أفريل", "جوان", "جويلية", "أوت", "January", "February", "March", "April",
+    "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb",
+    "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+)  # fmt: skip
 
 # Country-code domains whose time zone is a fair guess for an unregistered site.
 TLD_ZONES = {

@@ -20,7 +20,7 @@ from lxml.cssselect import LxmlHTMLTranslator
 from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-from crawler.dates import TLD_ZONES, ParsedDate, parse_date
+from crawler.dates import MONTH_NAMES, TLD_ZONES, ParsedDate, parse_date
 from crawler.items import Article, Image
 from crawler.sites import Site, site_for_url
 from crawler.text import arabic_ratio, content_hash, join_blocks, normalize_line
@@ -780,16 +780,7 @@ def _outside_article(el: _Element) -> bool:
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-_MONTH_NAMES = (
-    "يناير", "فبراير", "مارس", "أبريل", "ابريل", "إبريل", "مايو", "يونيو", "يونيه", "يوليو",
-    "يوليه", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون الثاني",
-    "كانون ثاني", "شباط", "آذار", "اذار", "نيسان", "أيار", "ايار", "حزيران", "تموز", "آب", "اب",
-    "أيلول", "ايلول", "تشرين الأول", "تشرين الاول", "تشرين أول", "تشرين الثاني", "تشرين ثاني",
-    "كانون الأول", "كانون الاول", "كانون أول", "January", "February", "March", "April", "May",
-    "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar",
-    "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-)  # fmt: skip
-_MONTH_ALT = "|".join(sorted(map(re.escape, _MONTH_NAMES), key=len, reverse=True))
+_MONTH_ALT = "|".join(sorted(map(re.escape, MONTH_NAMES), key=len, reverse=True))
 # A whole printed date (day, month and year), with the clock time after it if there is one.
 _PRINTED_DATE = re.compile(
     rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}"

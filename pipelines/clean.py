@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
+from crawler.dates import MONTH_NAMES
 from crawler.items import Article
 from crawler.sites import BY_NAME, Site, site_for_url
 from crawler.text import EASTERN_DIGITS, content_hash, normalize_for_matching, normalize_line
@@ -794,14 +795,6 @@ _WEEKDAYS = (
     "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت",
     "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 )  # fmt: skip
-_MONTHS = (
-    "يناير", "فبراير", "مارس", "أبريل", "إبريل", "مايو", "يونيو", "يونيه", "يوليو", "يوليه",
-    "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر", "كانون الثاني", "شباط", "آذار", "نيسان",
-    "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
-    "ماي", "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر", "جانفي", "فيفري", "أفريل", "جوان",
-    "جويلية", "أوت", "January", "February", "March", "April", "May", "June", "July", "August",
-    "September", "October", "November", "December",
-)  # fmt: skip
 _DATE_LABELS = (
     "نشر في", "نشر", "تم النشر", "تاريخ النشر", "نشر بتاريخ", "بتاريخ", "آخر تحديث", "تحديث",
     "تاريخ التحديث", "محدث", "Published", "Updated", "Last updated", "Posted", "Publié le",
@@ -812,7 +805,7 @@ _TIME_WORDS = (
     "القاهرة", "مكة", "المكرمة", "غرينتش", "جرينتش", "الساعة", "هـ", "ه",
 )  # fmt: skip
 _DATE_TOKEN = (
-    rf"(?:{_alt(_WEEKDAYS)}|{_alt(_MONTHS)}|{_alt(_DATE_LABELS)}|{_alt(_TIME_WORDS)}|\d+|k)"
+    rf"(?:{_alt(_WEEKDAYS)}|{_alt(MONTH_NAMES)}|{_alt(_DATE_LABELS)}|{_alt(_TIME_WORDS)}|\d+|k)"
 )
 _DATE_ONLY = re.compile(rf"{_DATE_TOKEN}(?: {_DATE_TOKEN})*")
 _AGO = re.compile(
