@@ -805,7 +805,7 @@ _TIME_WORDS = (
     "القاهرة", "مكة", "المكرمة", "غرينتش", "جرينتش", "الساعة", "هـ", "ه",
 )  # fmt: skip
 _DATE_TOKEN = (
-    rf"(?:{_alt(_WEEKDAYS)}|{_alt(MONTH_NAMES)}|{_alt(_DATE_LABELS)}|{_alt(_TIME_WORDS)}|\d+|k)"
+    rf"(?:{_alt(_WEEKDAYS)}|{_alt(MONTH_NAMES)}|{_alt(_DATE_LABELS)}|{_alt(_TIME_WORDS)}|\d+)"
 )
 _DATE_ONLY = re.compile(rf"{_DATE_TOKEN}(?: {_DATE_TOKEN})*")
 _AGO = re.compile(
