@@ -503,6 +503,17 @@ def _holder(doc: _Element, block: str) -> _Element | None:
     probe = block[:60].strip()
     if not probe or '"' in probe:
         return None
+    # Fast path: the text node where the block starts, then up to the element holding it all.
+    nodes = doc.xpath("//body//text()[contains(., $head)]", head=probe[:20])
+    if nodes:
+        node = nodes[-1]
+        el = node.getparent()
+        if el is not None and node.is_tail:
+            el = el.getparent()
+        while el is not None and probe not in " ".join(el.text_content().split()):
+            el = el.getparent()
+        if el is not None:
+            return el
     matches = doc.xpath(f'//body//*[contains(normalize-space(.), "{probe}")]')
     return matches[-1] if matches else None
 
@@ -944,6 +955,12 @@ def _drop_furniture_lines(
 _EMBED_LINK = re.compile(r"\s*(?:pic\.twitter\.com|https?://t\.co)/\w+")
 
 
+# Elements that print a picture's caption beside it.
+_CAPTION_CLASS = re.compile(
+    r"(?:^|\s)caption(?:\s|$)|wp-caption-text|(?:image|photo|img|pic)-(?:caption|desc)"
+)
+
+
 def _images(
     doc: _Element, url: str, ld: dict[str, Any], meta: dict[str, list[str]], body_sel: str | None
 ) -> list[Image]:
@@ -957,13 +974,9 @@ def _images(
         caption = normalize_line(cap_el.text_content()) if cap_el is not None else None
         if src:
             found.append(Image(src, caption or None))
-    for el in doc.xpath(
-        '//*[contains(concat(" ", normalize-space(@class), " "), " caption ")'
-        ' or contains(@class, "wp-caption-text") or contains(@class, "image-caption")'
-        ' or contains(@class, "image-desc") or contains(@class, "photo-desc")'
-        ' or contains(@class, "img-desc") or contains(@class, "pic-desc")'
-        ' or contains(@class, "photo-caption") or contains(@class, "img-caption")]'
-    ):
+    for el in doc.xpath("//*[@class]"):
+        if not _CAPTION_CLASS.search(el.get("class", "")):
+            continue
         if el.tag == "figcaption" or _in_side_content(el):
             continue
         caption = normalize_line(el.text_content())
