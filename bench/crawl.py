@@ -9,12 +9,14 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.sample import serve_pages  # noqa: E402
+
 PER_PAGE = 20
 WORDS = [
     "أعلنت",
@@ -99,27 +101,6 @@ def site(n_articles: int) -> dict[str, bytes]:
     return {path: text.encode("utf-8") for path, text in pages.items()}
 
 
-def serve(pages: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            data = pages.get(self.path, b"")
-            self.send_response(200 if self.path in pages else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
@@ -131,8 +112,8 @@ def main() -> None:
     parser.add_argument("-n", "--articles", type=int, default=1000)
     args = parser.parse_args()
     pages = site(args.articles)
-    server, origin = serve(pages)
-    with tempfile.TemporaryDirectory() as tmp:
+    served = {path: ("text/html; charset=utf-8", data) for path, data in pages.items()}
+    with serve_pages(lambda _origin: served) as (origin, _), tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         common = ["-s", "LOG_LEVEL=WARNING", "-s", "CLOSESPIDER_PAGECOUNT=0"]
         ours = timed(
@@ -151,7 +132,6 @@ def main() -> None:
              "-s", "EXTENSIONS={}", "-s", "ADDONS={}", "-s", f"OUTPUT_DIR={work / 'bare'}",
              "-s", "INCREMENTAL=False", *common]
         )  # fmt: skip
-    server.shutdown()
     fetched = report["pages_fetched"]
     print(f"site: {args.articles} articles, {len(pages)} pages")
     print(

@@ -1,11 +1,13 @@
-"""A local HTTP server for a bundled site snapshot (``sample/<site>/routes.json``), with ETag and
-Last-Modified validators, redirects and a log of every request it received."""
+"""Local HTTP servers on 127.0.0.1: one for a bundled site snapshot (``sample/<site>/routes.json``),
+with ETag and Last-Modified validators, redirects and a request log, and one for fixed pages."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -142,3 +144,42 @@ class SampleServer:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+# path (with query) -> (content type, text or bytes)
+Pages = Mapping[str, tuple[str, str | bytes]]
+
+
+@contextmanager
+def serve_pages(build: Callable[[str], Pages]) -> Iterator[tuple[str, list[str]]]:
+    """Serve ``build(origin)`` (built once the port is known) on a free port of 127.0.0.1, with
+    keep-alive connections; yields the origin and the log of requested paths."""
+    requested: list[str] = []
+    pages: dict[str, tuple[str, bytes]] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            requested.append(self.path)
+            ctype, data = pages.get(self.path, ("text/plain; charset=utf-8", b"not found"))
+            self.send_response(200 if self.path in pages else 404)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    for path, (ctype, body) in build(origin).items():
+        pages[path] = (ctype, body.encode("utf-8") if isinstance(body, str) else body)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield origin, requested
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from servers import Pages, serve_pages
+from crawler.sample import Pages, serve_pages
 
 TOPICS = ["الاقتصاد", "الرياضة", "الثقافة", "الصحة", "التعليم", "النقل"]
 SENTENCES = [

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, validate_record
-from servers import Pages, serve_pages
+
+from crawler.sample import Pages, serve_pages
 
 CHROMIUM = "/usr/bin/chromium"
 PARAGRAPHS = [

@@ -15,8 +15,8 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.project import get_project_settings
-from servers import Pages, serve_pages
 
+from crawler.sample import Pages, serve_pages
 from crawler.sites import SITES
 from crawler.spiders.news import NewsSpider
 
