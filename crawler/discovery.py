@@ -19,7 +19,8 @@ from crawler.extract import (
     article_json_ld,
     densest_container,
     html_blocks,
-    is_furniture,
+    is_page_furniture,
+    own_text,
     parse_json_ld,
 )
 
@@ -293,14 +294,13 @@ def listing_shape(doc: _Element) -> tuple[int, int]:
     if body is None:
         return 0, 0
     for el in body.iter("p", "div", "td", "span", "li", "section", "article"):
-        own = " ".join(t.strip() for t in (el.text, *(c.tail for c in el)) if t and t.strip())
+        own = own_text(el)
         if len(own) < 80:
             continue
         ancestors = list(el.iterancestors())
         if any(a.tag == "a" for a in ancestors):
             continue
-        # ASP.NET WebForms pages wrap the whole page in one <form>: that one is not furniture.
-        if any(a.tag != "form" and is_furniture(a) for a in ancestors):
+        if any(is_page_furniture(a) for a in ancestors):
             continue
         # A teaser is one short summary; text this long, or in <br> runs, is an article's.
         card = len(own) < 300 and len(el.findall("br")) < 2 and _in_card(el, ancestors, len(own))
@@ -329,7 +329,7 @@ def _headline_links(doc: _Element) -> int:
         text = a.text_content().strip()
         if len(text) < 15 or len(text.split()) < 3:
             continue
-        if not any(p.tag != "form" and is_furniture(p) for p in a.iterancestors()):
+        if not any(is_page_furniture(p) for p in a.iterancestors()):
             count += 1
     return count
 

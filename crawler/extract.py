@@ -255,6 +255,17 @@ def is_furniture(el: _Element, extra_tokens: frozenset[str] = frozenset()) -> bo
     return bool(tokens & (FURNITURE_TOKENS | extra_tokens))
 
 
+def is_page_furniture(el: _Element) -> bool:
+    """``is_furniture``, except for the one ``<form>`` ASP.NET WebForms pages wrap the whole page
+    in, which holds the article too."""
+    return el.tag != "form" and is_furniture(el)
+
+
+def own_text(el: _Element) -> str:
+    """The text written directly in ``el`` (its text and its children's tails), not in them."""
+    return " ".join(t.strip() for t in (el.text, *(c.tail for c in el)) if t and t.strip())
+
+
 def html_blocks(
     container: _Element, remove: tuple[str, ...] = (), linked: list[bool] | None = None
 ) -> tuple[list[str], float]:
@@ -341,8 +352,7 @@ def densest_container(doc: _Element) -> _Element | None:
         text = (el.text_content() if el.tag == "p" else (el.tail or "")).strip()
         if len(text) < 25:
             continue
-        # ASP.NET WebForms pages wrap the whole page in one <form>: that one is not furniture.
-        if any(is_furniture(a) and a.tag != "form" for a in [parent, *parent.iterancestors()]):
+        if any(is_page_furniture(a) for a in [parent, *parent.iterancestors()]):
             continue
         scores[parent] = scores.get(parent, 0) + len(text)
         grand = parent.getparent()
@@ -786,8 +796,7 @@ def _outside_article(el: _Element) -> bool:
     if el.tag == "header":
         # <article><header> holds the article's own headline and date; the page's does not.
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
-    # ASP.NET WebForms pages wrap the whole page in one <form>: that one is not furniture.
-    return el.tag in ("nav", "aside", "footer") or (el.tag != "form" and is_furniture(el))
+    return is_page_furniture(el)
 
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
@@ -823,7 +832,7 @@ def _printed_dates(doc: _Element) -> list[str]:
             continue
         if not started or not isinstance(el.tag, str) or el.tag in ("script", "style"):
             continue
-        own = " ".join(t for t in (el.text, *(c.tail for c in el)) if t and t.strip())
+        own = own_text(el)
         if not own or not _DATE_LIKE.search(own):
             continue
         text = normalize_line(el.text_content()).translate(_DIGITS)
