@@ -413,25 +413,7 @@ class CrashSafeFileFeedStorage(FileFeedStorage):
         """A killed ``-O`` run's ``.part``: its records were announced durable, so they are kept
         in a file of their own instead of being truncated away by this run."""
         assert self.crawler is not None
-        crawler = self.crawler
-        ctx = run_context(crawler)
-
-        def announce(records: list[dict[str, Any]]) -> None:
-            crawler.signals.send_catch_log(
-                items_durable, items=records, spider=crawler.spider, recovered=True
-            )
-
-        rec = recover_part_file(part, announce, self.batch_size, aside=True)
-        crawler.stats.inc_value("export/recovered_files")
-        crawler.stats.inc_value("export/recovered_items", rec.items)
-        logger.warning(
-            "Recovered %d complete records of a killed -O run: %s -> %s",
-            rec.items,
-            part.name,
-            rec.final.name,
-        )
-        report = recovery_report(rec, site_of(crawler), ctx.run_id)
-        write_atomic(report_path(rec.final), dump_report(report))
+        recover_run_file(self.crawler, part, self.batch_size, aside=True)
 
     def _announce(self, chunk: bytes, lines: int) -> None:
         assert self.crawler is not None and self._output is not None
@@ -522,6 +504,33 @@ def recover_part_file(
     return Recovered(part, final, lines, size - keep)
 
 
+def recover_run_file(
+    crawler: Crawler, part: Path, batch_size: int, *, aside: bool = False
+) -> Recovered:
+    """Recover a killed run's ``.part`` (:func:`recover_part_file`), announcing its records as
+    recovered, and count, log and report it."""
+
+    def announce(records: list[dict[str, Any]]) -> None:
+        crawler.signals.send_catch_log(
+            items_durable, items=records, spider=crawler.spider, recovered=True
+        )
+
+    rec = recover_part_file(part, announce, batch_size, aside=aside)
+    crawler.stats.inc_value("export/recovered_files")
+    crawler.stats.inc_value("export/recovered_items", rec.items)
+    crawler.stats.inc_value("export/recovered_bytes_cut", rec.bytes_cut)
+    logger.warning(
+        "Recovered %d complete records of a killed run (cut %d bytes): %s -> %s",
+        rec.items,
+        rec.bytes_cut,
+        rec.part.name,
+        rec.final.name,
+    )
+    report = recovery_report(rec, site_of(crawler), run_context(crawler).run_id)
+    write_atomic(report_path(rec.final), dump_report(report))
+    return rec
+
+
 # --- the run extension: lock, recovery, reports -------------------------------------------
 
 
@@ -602,20 +611,7 @@ class ExportRun:
             tmp.unlink()
         done = []
         for part in sorted(self.site_dir.glob("*" + PART_SUFFIX)):
-            rec = recover_part_file(part, self._announce_recovered, self.batch_size)
-            done.append(rec)
-            stats.inc_value("export/recovered_files")
-            stats.inc_value("export/recovered_items", rec.items)
-            stats.inc_value("export/recovered_bytes_cut", rec.bytes_cut)
-            logger.warning(
-                "Recovered %d complete records of a killed run (cut %d bytes): %s -> %s",
-                rec.items,
-                rec.bytes_cut,
-                rec.part.name,
-                rec.final.name,
-            )
-            report = recovery_report(rec, self.site, self.ctx.run_id)
-            write_atomic(report_path(rec.final), dump_report(report))
+            done.append(recover_run_file(self.crawler, part, self.batch_size))
         for final in sorted(self.site_dir.glob("*.jsonl")):
             if report_path(final).exists():
                 continue
@@ -630,11 +626,6 @@ class ExportRun:
                 report_path(final), dump_report(recovery_report(rec, self.site, self.ctx.run_id))
             )
         return done
-
-    def _announce_recovered(self, records: list[dict[str, Any]]) -> None:
-        self.crawler.signals.send_catch_log(
-            items_durable, items=records, spider=self.crawler.spider, recovered=True
-        )
 
     def engine_stopped(self) -> None:
         try:
