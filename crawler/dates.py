@@ -74,17 +74,18 @@ _NOISE = re.compile(
 )
 _SEPARATORS = re.compile(r"\s*[|،,]\s*|\s+-\s+")
 
-# Month names as pages print them: Egyptian, Levantine and Maghrebi Arabic forms, and English.
-MONTH_NAMES = (
-    "يناير", "فبراير", "مارس", "أبريل", "ابريل", "إبريل", "مايو", "يونيو", "يونيه", "يوليو",
-    "يوليه", "أغسطس", "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون الثاني",
-    "كانون ثاني", "شباط", "آذار", "اذار", "نيسان", "أيار", "ايار", "حزيران", "تموز", "آب", "اب",
-    "أيلول", "ايلول", "تشرين الأول", "تشرين الاول", "تشرين أول", "تشرين الثاني", "تشرين ثاني",
-    "كانون الأول", "كانون الاول", "كانون أول", "ماي", "يوليوز", "غشت", "شتنبر", "نونبر", "دجنبر",
-    "جانفي", "فيفري", "أفريل", "جوان", "جويلية", "أوت", "January", "February", "March", "April",
-    "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb",
-    "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+# Month names as pages print them: the Egyptian forms dateparser knows, every Levantine and
+# Maghrebi form or variant it is taught through _MONTHS, and English.
+_EGYPTIAN_MONTHS = (
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
+    "نوفمبر", "ديسمبر",
 )  # fmt: skip
+_ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+    "Sept", "Oct", "Nov", "Dec",
+)  # fmt: skip
+MONTH_NAMES = tuple(dict.fromkeys((*_EGYPTIAN_MONTHS, *_MONTHS, *_ENGLISH_MONTHS)))
 
 # Country-code domains whose time zone is a fair guess for an unregistered site.
 TLD_ZONES = {
