@@ -567,7 +567,7 @@ class ExportRun:
 
     The lock (``fcntl.flock`` on ``<OUTPUT_DIR>/<site>/.lock``, released by the kernel even on
     SIGKILL) is taken while the crawler is built, before any output opens; a run that cannot
-    get it within ``EXPORT_LOCK_WAIT`` seconds refuses to start, and ``scrapy crawl`` exits 1.
+    get it within ``EXPORT_LOCK_WAIT`` seconds refuses to start, and ``scrapy crawl`` exits 8.
     """
 
     def __init__(
