@@ -135,6 +135,12 @@ def test_a_crawl_that_fetched_nothing_exits_3(tmp_path: Path) -> None:
     assert proc.returncode == exitcodes.FETCHED_NOTHING, proc.stderr[-3000:]
     last = lines_of(proc.stderr)[-1]
     assert "fetched nothing" in last and "ConnectionRefusedError" in last
+    # The run still leaves its (empty) file and report; the code can be read back from it, and
+    # blocked-site detection's verdict, when given, is the more precise one.
+    (dump,) = (tmp_path / "output").glob("*/*.jsonl")
+    assert exitcodes.crawl_exit_code(report(dump)) == exitcodes.FETCHED_NOTHING
+    assert exitcodes.crawl_exit_code(report(dump), blocked=True) == exitcodes.BLOCKED
+    assert exitcodes.crawl_exit_code(report(dump), alarm=True) == exitcodes.FETCHED_NOTHING
 
 
 def test_cron_line_on_a_fresh_checkout_and_a_run_with_nothing_new_exit_0(tmp_path: Path) -> None:
@@ -161,6 +167,8 @@ def test_cron_line_on_a_fresh_checkout_and_a_run_with_nothing_new_exit_0(tmp_pat
         (report(p)["items_written"], p) for p in site_dir(tmp_path, origin).glob("*.jsonl")
     )
     assert [n for n, _ in written] == [0, 11]  # the second run found nothing new
+    assert {exitcodes.crawl_exit_code(report(p)) for _, p in written} == {exitcodes.OK}
+    assert exitcodes.crawl_exit_code(report(written[0][1]), alarm=True) == exitcodes.HEALTH_ALARM
 
 
 def _full_disk(limit: int) -> Any:
@@ -193,8 +201,8 @@ def test_a_full_disk_gives_one_error_line_and_exit_4(tmp_path: Path) -> None:
 
 def test_sigterm_is_a_forced_stop_exit_5(tmp_path: Path) -> None:
     with ArticleServer() as server:
-        # 100 pages that take 2 s each: the crawl is still busy when the signal comes.
-        cmd = [*scrapy_cmd(), "crawl", "news", "-a", f"urls={server.url}/index?n=100&delay=2",
+        # 100 pages that take 1 s each: the crawl is still busy when the signal comes.
+        cmd = [*scrapy_cmd(), "crawl", "news", "-a", f"urls={server.url}/index?n=100&delay=1",
                *state_args(tmp_path)]  # fmt: skip
         with open(tmp_path / "log", "wb") as log:
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=log)
