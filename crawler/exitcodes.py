@@ -15,7 +15,8 @@ USAGE = 2
 FETCHED_NOTHING = 3
 """No page answered: every request failed (no network, DNS, site down, HTTP errors only)."""
 EXPORT_FAILED = 4
-"""Records or the run report could not be written (disk full, unwritable output)."""
+"""Records, the run report or the state store could not be written (disk full, unwritable
+output)."""
 STOPPED = 5
 """Forced stop: SIGTERM or SIGINT (Ctrl-C) shut the crawl down before it was done."""
 BLOCKED = 6
@@ -40,7 +41,8 @@ MEANING = {
 # Scrapy finish reasons of a crawl cut short from outside: the signal handlers close the spider
 # with "shutdown", the memory-usage extension with "memusage_exceeded".
 STOP_REASONS = frozenset({"shutdown", "memusage_exceeded"})
-EXPORT_ERROR_STATS = ("export/write_errors", "export/report_errors")
+# The state store shares the disk: records it failed to remember come back as new next run.
+EXPORT_ERROR_STATS = ("export/write_errors", "export/report_errors", "dedup/record_errors")
 LOCK_STAT = "export/lock_refused"
 
 

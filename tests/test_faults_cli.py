@@ -180,23 +180,38 @@ def _full_disk(limit: int) -> Any:
     return apply
 
 
-def test_a_full_disk_gives_one_error_line_and_exit_4(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("limit", "settings", "says"),
+    [
+        # The output fills the disk (the state store off): the .part stops at the limit.
+        (3000, ["INCREMENTAL=False", "DEDUP_ENABLED=False"], "File too large"),
+        # The records fit, the state store's journal does not.
+        (60_000, [], "state store failed"),
+        # Not even the state store can start.
+        (3000, [], None),
+    ],
+    ids=["output", "state-store", "at-start"],
+)
+def test_a_full_disk_gives_one_error_line_and_exit_4(
+    tmp_path: Path, limit: int, settings: list[str], says: str | None
+) -> None:
+    options = [arg for setting in settings for arg in ("-s", setting)]
     with generic_site.serve() as (origin, _):
         proc = scrapy(
             "crawl", "news", "-a", f"urls={origin}/", *state_args(tmp_path),
-            "-s", "EXPORT_BATCH_SIZE=2", "-s", "EXPORT_FLUSH_SECONDS=0",
-            # The output alone fills the disk: the state store has tests of its own.
-            "-s", "INCREMENTAL=False", "-s", "DEDUP_ENABLED=False",
-            preexec_fn=_full_disk(3000),
+            "-s", "EXPORT_BATCH_SIZE=2", "-s", "EXPORT_FLUSH_SECONDS=0", *options,
+            preexec_fn=_full_disk(limit),
         )  # fmt: skip
     assert proc.returncode == exitcodes.EXPORT_FAILED, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr
     errors = [line for line in proc.stderr.splitlines() if " ERROR: " in line]
-    assert len(errors) == 1 and "File too large" in errors[0], errors
+    assert len(errors) == (1 if says else 0), errors
+    assert says is None or says in errors[0]
     assert "export failed" in lines_of(proc.stderr)[-1]
-    # The complete lines written before the failure wait in the .part for the next run.
-    (part,) = site_dir(tmp_path, origin).glob("*.jsonl.part")
-    assert part.stat().st_size == 3000
+    if settings:
+        # The complete lines written before the failure wait in the .part for the next run.
+        (part,) = site_dir(tmp_path, origin).glob("*.jsonl.part")
+        assert part.stat().st_size == limit
 
 
 def test_sigterm_is_a_forced_stop_exit_5(tmp_path: Path) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -82,12 +84,20 @@ class Command(Base):
         else:  # a Twisted Deferred (FORCE_CRAWLER_PROCESS)
             outcome.addErrback(lambda failure: failures.append(failure.value))
         process.start()
-        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+        try:
+            stats = crawler.stats.get_stats()
+        except RuntimeError:  # the crawl failed before Scrapy made its stats
+            stats = {}
         if failures:
             exc = failures[0]
             if isinstance(exc, ExportLockError):
                 # Logged as one line where it was raised; a traceback would add nothing.
                 self._fail(name, exitcodes.LOCKED, str(exc))
+                return
+            if _storage_failure(exc):
+                # A full or read-only disk before the crawl began (the state store, the lock).
+                meaning = exitcodes.MEANING[exitcodes.EXPORT_FAILED]
+                self._fail(name, exitcodes.EXPORT_FAILED, f"{meaning}: cannot write ({exc})")
                 return
             logger.error("The crawl failed", exc_info=exc)
             self._fail(name, exitcodes.ERROR, f"unexpected error: {type(exc).__name__}: {exc}")
@@ -107,3 +117,14 @@ class Command(Base):
         self.exitcode = code
         sys.stderr.write(f"scrapy crawl {name}: {message} (exit status {code})\n")
         sys.stderr.flush()
+
+
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
+SQLITE_STORAGE_ERRORS = ("disk I/O error", "database or disk is full", "readonly database")
+
+
+def _storage_failure(exc: BaseException) -> bool:
+    """Whether an error says the disk is full or read-only (OSError, or SQLite's words for it)."""
+    if isinstance(exc, OSError):
+        return exc.errno in STORAGE_ERRNOS
+    return isinstance(exc, sqlite3.Error) and any(m in str(exc) for m in SQLITE_STORAGE_ERRORS)
