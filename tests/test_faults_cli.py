@@ -113,9 +113,10 @@ def test_every_exit_code_is_in_the_readme_table() -> None:
         (["vetogate", "-a", "since="], "since is empty"),
         (["vetogate", "-a", "max_pages=-1"], "max_pages='-1'"),
         (["news"], "needs -a urls="),
+        (["news", "-a", "urls=http://[::1/broken"], "is not an http(s) URL"),
     ],
     ids=["unknown-spider", "since-garbage", "max-pages-abc", "since-future", "since-empty",
-         "max-pages-negative", "news-without-urls"],
+         "max-pages-negative", "news-without-urls", "news-bad-url"],
 )  # fmt: skip
 def test_bad_command_lines_give_one_line_and_exit_2(
     tmp_path: Path, args: list[str], says: str

@@ -143,8 +143,12 @@ class NewsSpider(Spider):
             if not start_urls:
                 raise ValueError("the news spider needs -a urls=URL[,URL...]")
             for url in start_urls:
-                parts = urlsplit(url)
-                if parts.scheme not in ("http", "https") or not parts.hostname:
+                try:
+                    parts = urlsplit(url)
+                    usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+                except ValueError:  # an unclosed IPv6 bracket
+                    usable = False
+                if not usable:
                     raise ValueError(f"urls: {url!r} is not an http(s) URL with a host")
         # Unregistered sites have no default window: without since, any date.
         start = (
