@@ -115,6 +115,11 @@ def explain(code: int, stats: Mapping[str, Any]) -> str:
             "records written before the failure are kept and the next run recovers them"
         )
     if code == STOPPED:
-        reason = stats.get("finish_reason") or "a second signal forced an unclean stop"
-        return f"{meaning} ({reason}): the run was cut short; what it wrote is complete"
+        reason = stats.get("finish_reason")
+        if reason is None:
+            return (
+                f"{meaning} (a second signal forced an unclean stop): the next run of the site "
+                "recovers the complete lines of the .part it left"
+            )
+        return f"{meaning} ({reason}): the run was cut short; the file it wrote is complete"
     return meaning
