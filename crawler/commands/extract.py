@@ -30,6 +30,8 @@ def check_page(data: bytes) -> None:
     if not data.strip():
         raise NotAPage(f"empty file ({len(data)} bytes): no page to extract")
     head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte order mark: text
+        return
     control = sum(b < 32 and b not in (9, 10, 12, 13) for b in head)
     if head.startswith(BINARY_MAGIC) or control > len(head) // 10:
         raise NotAPage(
