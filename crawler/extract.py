@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass
@@ -45,11 +46,20 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
     code page (windows-1256 or ISO-8859-6) under which the page reads as Arabic.
 
     Browsers and Scrapy fall back to cp1252 for undeclared pages, which turns Arabic into mojibake.
+    NUL characters are dropped: no page means them, and the parser turns them into U+FFFD.
     """
-    if isinstance(data, str):
-        return data
+    text = data if isinstance(data, str) else _decode(data, content_type)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def _decode(data: bytes, content_type: str | None) -> str:
     declared = http_content_type_encoding(content_type) if content_type else None
     declared = declared or html_body_declared_encoding(data)
+    if declared and _LATIN.match(declared.lower()) and not data.isascii():
+        # A page labelled Latin-1 whose bytes are valid UTF-8 is UTF-8 (a template's stale
+        # label): Latin-1 text practically never forms valid multi-byte UTF-8 sequences.
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("utf-8")
     if declared:
         codec = _codec(declared)
         try:
@@ -70,6 +80,9 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
         (data.decode(codec, errors="replace") for codec in ("cp1256", "iso-8859-6")),
         key=_arabic_plausibility,
     )
+
+
+_LATIN = re.compile(r"(?:iso-?8859-(?:1|15)|latin-?1|(?:windows|cp)-?1252)$")
 
 
 def _codec(name: str) -> str:
@@ -549,7 +562,7 @@ def extract(
         order,
     )  # fmt: skip
 
-    canonical = find_canonical(doc, url, meta, site)
+    canonical, canonical_rejected = find_canonical(doc, url, meta, site, title)
     fetched = (fetched_at or datetime.now(UTC)).astimezone(UTC)
     return Article(
         url=url,
@@ -575,6 +588,7 @@ def extract(
         fetched_at=fetched.isoformat(timespec="seconds"),
         content_hash=content_hash(title, body),
         body_source=chosen.source if chosen else None,
+        canonical_rejected=canonical_rejected,
     )
 
 

@@ -67,7 +67,9 @@ MONTH_ALT = "|".join(sorted(map(re.escape, MONTH_NAMES), key=len, reverse=True))
 # A whole printed date (day, month and year), with the clock time after it if there is one.
 PRINTED_DATE = re.compile(
     rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}"
-    rf"|\d{{1,2}}\s+(?:{MONTH_ALT})\s*[,،]?\s*\d{{4}}|(?:{MONTH_ALT})\s+\d{{1,2}}\s*,\s*\d{{4}})"
+    # «24 نيسان / أبريل 2020»: a Levantine month name paired with the Egyptian one.
+    rf"|\d{{1,2}}\s+(?:{MONTH_ALT})(?:\s*[/(]\s*(?:{MONTH_ALT})\s*\)?)?\s*[,،]?\s*\d{{4}}"
+    rf"|(?:{MONTH_ALT})\s+\d{{1,2}}\s*,\s*\d{{4}})"
     r"(?:\s*(?:[-–|،,T@]|الساعة)?\s*\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:\s*(?:صباحاً|صباحا|مساءً|مساءا|مساء|ص|م|AM|PM|am|pm)(?!\w))?)?",
     re.I,

@@ -32,9 +32,12 @@ def parse_json_ld(doc: _Element) -> list[dict[str, Any]]:
     """Every JSON-LD object of the page, out of lists and ``@graph``; bad scripts are skipped."""
     objects: list[dict[str, Any]] = []
     for script in doc.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
-        data = _load_json(script.text_content() or "")
-        if data is not None:
-            objects.extend(_flatten(data))
+        try:
+            data = _load_json(script.text_content() or "")
+            found = list(_flatten(data)) if data is not None else []
+        except Exception:  # noqa: BLE001 - one broken script must not cost the page its article
+            continue
+        objects.extend(found)
     return objects
 
 
@@ -46,20 +49,31 @@ def _load_json(text: str) -> Any:
             return json.loads(candidate, strict=False)
         except ValueError:
             continue
+        except RecursionError:
+            # Nested deeper than the interpreter's stack: no article is described that way.
+            return None
     return None
 
 
+# How deep lists, ``@graph`` and ``mainEntity`` are followed: real pages nest two or three.
+_MAX_DEPTH = 20
+
+
 def _flatten(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _flatten(item)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _flatten(data["@graph"])
-        main = data.get("mainEntity")
-        if isinstance(main, dict | list):
-            yield from _flatten(main)
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            continue
+        if isinstance(item, list):
+            stack.extend((x, depth + 1) for x in reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            nested = [item["@graph"]] if "@graph" in item else []
+            main = item.get("mainEntity")
+            if isinstance(main, dict | list):
+                nested.append(main)
+            stack.extend((x, depth + 1) for x in reversed(nested))
 
 
 def ld_types(obj: dict[str, Any]) -> set[str]:

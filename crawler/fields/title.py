@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.text import normalize_for_matching, normalize_line
+
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»:]|::)\s+")
 
 
@@ -41,3 +43,51 @@ def strip_site_name(value: str) -> str:
     if len(head.split()) <= 3 and len(tail) > len(head):
         return tail.strip()
     return value
+
+
+# ------------------------------------------------------------------------------------------------
+# Title rules (the record's headline; body line rules do not apply to it)
+
+# What the page holds, said before the headline («فيديو: …», «صور | …»): a label, not the news.
+_LABEL = re.compile(
+    r"^\s*[\[(«]?(?:شاهد\s+بالفيديو|شاهد\s+بالصور|بالفيديو\s+والصور|بالفيديو|بالصور|فيديو\s+وصور"
+    r"|فيديو|فيديوهات|صور|شاهد|شاهدي|ذات\s+صلة|[اأإ]قر[أا]\s+[أا]يض[اًا]+|[إا]نفوجراف"
+    r"|Video|Photos|Watch|Related)[\])»]?\s*(?:[:：|\-–—]|\.{2,}|…)\s*",
+    re.I,
+)
+
+
+def clean_title(value: str | None) -> tuple[str | None, str | None]:
+    """The headline on one line without a leading label; and the label removed, if any.
+
+    A label is removed only when a headline remains: a title is never emptied.
+    """
+    if not value:
+        return value, None
+    text = " ".join(normalize_line(value).split())
+    match = _LABEL.match(text)
+    if match and text[match.end() :].strip(" :-–—|"):
+        return text[match.end() :].strip(), match.group().strip()
+    return text or value, None
+
+
+# Titles of a site's own pages (about, contact, policies), compared after normalization.
+_SITE_PAGES = {
+    normalize_for_matching(t)
+    for t in (
+        "من نحن", "عن الموقع", "عن الجريدة", "عن الصحيفة", "عن القناة", "اتصل بنا", "اتصلوا بنا",
+        "تواصل معنا", "سياسة الخصوصية", "سياسة الاستخدام", "شروط الاستخدام", "الشروط والأحكام",
+        "شروط وأحكام", "أعلن معنا", "اعلن معنا", "هيئة التحرير", "فريق التحرير", "فريق العمل",
+        "خريطة الموقع", "About", "About us", "Contact", "Contact us", "Privacy policy",
+        "Terms of use", "Terms of service", "Terms and conditions", "Advertise with us",
+        "Editorial team", "Sitemap",
+    )
+}  # fmt: skip
+
+
+def site_page_title(value: str | None) -> bool:
+    """Whether a title names one of the site's own pages («من نحن», «اتصل بنا - الموقع»)."""
+    if not value:
+        return False
+    parts = _TITLE_SEPARATORS.split(value)
+    return any(normalize_for_matching(p) in _SITE_PAGES for p in (value, parts[0], parts[-1]))
