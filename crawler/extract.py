@@ -24,14 +24,9 @@ from crawler.fields.canonical import canonical as find_canonical
 from crawler.fields.dates import DATE_LIKE as _DATE_LIKE
 from crawler.fields.dates import DIGITS as _DIGITS
 from crawler.fields.dates import PRINTED_DATE as _PRINTED_DATE
-from crawler.fields.dates import (
-    first_date,
-    page_timezone,
-    printed_dates,
-    url_date,
-    visible_dates,
-)
+from crawler.fields.dates import fallback_dates, first_date, page_timezone
 from crawler.fields.jsonld import article_json_ld, ld_text, parse_json_ld, unescape
+from crawler.fields.title import site_names
 from crawler.fields.title import title as pick_title
 from crawler.items import Article, Image
 from crawler.sites import Site, site_for_url
@@ -489,6 +484,7 @@ def extract(
         title_sel,
         _select_text(doc, "title"),
         hints.get("title"),
+        site_names(meta, url, site.name if site else None),
     )
 
     images = _images(doc, url, ld, meta, sel.body if sel else None)
@@ -549,9 +545,7 @@ def extract(
         ],
         tz,
         order,
-    ) or first_date(
-        [*visible_dates(doc), *printed_dates(doc), url_date(url)], tz, order
-    )  # fmt: skip
+    ) or first_date(fallback_dates(doc, url), tz, order)  # fmt: skip
     modified = first_date(
         [
             ld.get("dateModified"),

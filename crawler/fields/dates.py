@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from htmldate import find_date
 from lxml.etree import _Element
 
 from crawler.dates import MONTH_NAMES, TLD_ZONES, ParsedDate, parse_date
@@ -15,6 +18,9 @@ from crawler.text import normalize_line
 # Elements that print the article's date: class or id names used across news templates.
 _DATE_HINT = re.compile(r"date|time|publish|posted|created|تاريخ", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
+
+
+_TEASER_TAGS = {"a", "h2", "h3", "h4", "h5", "h6"}
 
 
 def visible_dates(doc: _Element) -> list[str]:
@@ -28,6 +34,9 @@ def visible_dates(doc: _Element) -> list[str]:
         if not 6 <= len(text) <= 80 or not any(c.isdigit() for c in text.translate(DIGITS)):
             continue
         if any(_outside_article(a) for a in el.iterancestors()) or in_masthead(el):
+            continue
+        if any(a.tag in _TEASER_TAGS for a in el.iterancestors()):
+            # «<h2>Other story <span class=date>…</span></h2>», «<a>…</a>»: another article's.
             continue
         found.append(text)
         if len(found) >= 5:
@@ -67,6 +76,8 @@ MONTH_ALT = "|".join(sorted(map(re.escape, MONTH_NAMES), key=len, reverse=True))
 # A whole printed date (day, month and year), with the clock time after it if there is one.
 PRINTED_DATE = re.compile(
     rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}"
+    # «Do 25.04.24 | 14:07»: a two-digit year only with its clock time after it.
+    rf"|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2}}(?=\s*(?:[-–|،,@]|الساعة)?\s*\d{{1,2}}:\d{{2}})"
     # «24 نيسان / أبريل 2020»: a Levantine month name paired with the Egyptian one.
     rf"|\d{{1,2}}\s+(?:{MONTH_ALT})(?:\s*[/(]\s*(?:{MONTH_ALT})\s*\)?)?\s*[,،]?\s*\d{{4}}"
     rf"|(?:{MONTH_ALT})\s+\d{{1,2}}\s*,\s*\d{{4}})"
@@ -128,7 +139,43 @@ def url_date(url: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
-def first_date(values: list[Any], tz: str, order: str) -> ParsedDate | None:
+def fallback_dates(doc: _Element, url: str) -> Iterator[str | None]:
+    """Dates of a page that gives no machine-readable one, best first, each computed only when
+    the ones before it did not parse: elements named like a date, dates printed under the
+    headline, the URL's date, and htmldate's reading of the markup."""
+    yield from visible_dates(doc)
+    yield from printed_dates(doc)
+    yield url_date(url)
+    yield page_date(doc, url)
+
+
+def page_date(doc: _Element, url: str) -> str | None:
+    """htmldate's reading of the page's original publication date from its markup and URL,
+    without the page's furniture (sidebars, footers, pictures: other articles' times).
+
+    Its extensive search is left off: it guesses from any year in the text (a copyright line
+    gives «2026-01-01»), and the printed dates are read here with the Arabic month names.
+    """
+    tree = copy.deepcopy(doc)
+    body = tree.find("body")
+    if body is not None:
+        outside = [el for el in body.iter() if el is not body and _furniture(el)]
+        for el in outside:
+            el.drop_tree()
+    try:
+        return find_date(
+            tree, url=url, original_date=True, extensive_search=False,
+            outputformat="%Y-%m-%dT%H:%M:%S", deferred_url_extractor=True,
+        )  # fmt: skip
+    except Exception:  # noqa: BLE001 - a heuristic's failure leaves the page undated, no more
+        return None
+
+
+def _furniture(el: _Element) -> bool:
+    return isinstance(el.tag, str) and el.tag not in ("script", "style") and _outside_article(el)
+
+
+def first_date(values: Iterable[Any], tz: str, order: str) -> ParsedDate | None:
     for value in values:
         if isinstance(value, list):
             value = value[0] if value else None
