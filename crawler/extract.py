@@ -19,7 +19,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from crawler.dates import parse_date
 from crawler.fields.authors import authors as find_authors
-from crawler.fields.authors import split_names
+from crawler.fields.authors import place_byline, split_names
 from crawler.fields.canonical import canonical as find_canonical
 from crawler.fields.dates import DATE_LIKE as _DATE_LIKE
 from crawler.fields.dates import DIGITS as _DIGITS
@@ -477,6 +477,7 @@ def extract(
     ld = article_json_ld(parse_json_ld(doc))
     meta = meta_tags(doc)
 
+    names = site_names(meta, url, site.name if site else None)
     title_sel = _select_text(doc, sel.title if sel else None) or _select_text(doc, "h1")
     title = pick_title(
         ld_text(ld.get("headline")) or ld_text(ld.get("name")),
@@ -484,7 +485,7 @@ def extract(
         title_sel,
         _select_text(doc, "title"),
         hints.get("title"),
-        site_names(meta, url, site.name if site else None),
+        names,
     )
 
     images = _images(doc, url, ld, meta, sel.body if sel else None)
@@ -524,7 +525,8 @@ def extract(
         c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions | comments)
     chosen = choose_body(candidates)
     bylines = _take_bylines(chosen.blocks) if chosen else []
-    authors = find_authors(doc, ld, meta, sel.author if sel else None) or bylines
+    people, organizations = find_authors(doc, ld, meta, sel.author if sel else None, names)
+    authors = people or bylines or organizations
     body = join_blocks(_drop_author_card(chosen.blocks, authors)) if chosen else ""
 
     tz = page_timezone(site, url, doc, meta)
@@ -649,6 +651,8 @@ def _take_bylines(blocks: list[str]) -> list[str]:
             blocks.pop(0)
             continue
         meta = _meta_line(blocks[0])
+        if meta is None:
+            meta = place_byline(blocks[0])
         if meta is None:
             break
         names.extend(meta)

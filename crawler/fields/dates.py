@@ -20,7 +20,7 @@ _DATE_HINT = re.compile(r"date|time|publish|posted|created|تاريخ", re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
 
 
-_TEASER_TAGS = {"a", "h2", "h3", "h4", "h5", "h6"}
+_TEASER_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 
 
 def visible_dates(doc: _Element) -> list[str]:
@@ -33,10 +33,10 @@ def visible_dates(doc: _Element) -> list[str]:
         text = normalize_line(el.text_content())
         if not 6 <= len(text) <= 80 or not any(c.isdigit() for c in text.translate(DIGITS)):
             continue
-        if any(_outside_article(a) for a in el.iterancestors()) or in_masthead(el):
+        if any(outside_article(a) for a in el.iterancestors()) or in_masthead(el):
             continue
         if any(a.tag in _TEASER_TAGS for a in el.iterancestors()):
-            # «<h2>Other story <span class=date>…</span></h2>», «<a>…</a>»: another article's.
+            # «<h2>Other story <span class=date>…</span></h2>»: another article's date.
             continue
         found.append(text)
         if len(found) >= 5:
@@ -61,7 +61,7 @@ def in_masthead(el: _Element) -> bool:
     return False
 
 
-def _outside_article(el: _Element) -> bool:
+def outside_article(el: _Element) -> bool:
     if el.tag == "header":
         # <article><header> holds the article's own headline and date; the page's does not.
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
@@ -118,7 +118,9 @@ def printed_dates(doc: _Element) -> list[str]:
         # A date with a label or a byline beside it, not a sentence that mentions a date.
         if not match or len(text) - len(match.group()) > 50:
             continue
-        if any(_outside_article(a) for a in el.iterancestors()) or in_masthead(el):
+        if any(outside_article(a) for a in el.iterancestors()) or in_masthead(el):
+            continue
+        if el.tag in _TEASER_TAGS or any(a.tag in _TEASER_TAGS for a in el.iterancestors()):
             continue
         (updates if _UPDATE_LABEL.search(text[: match.start()]) else found).append(match.group())
         if len(found) >= 3:
@@ -172,7 +174,7 @@ def page_date(doc: _Element, url: str) -> str | None:
 
 
 def _furniture(el: _Element) -> bool:
-    return isinstance(el.tag, str) and el.tag not in ("script", "style") and _outside_article(el)
+    return isinstance(el.tag, str) and el.tag not in ("script", "style") and outside_article(el)
 
 
 def first_date(values: Iterable[Any], tz: str, order: str) -> ParsedDate | None:
