@@ -27,7 +27,7 @@ def title(
     and the heading when they agree, else the first given; on one line, without the site's
     name (``names``: og:site_name, the domain) before or after it."""
     ld, og, h1, html_title, hint = (_one_line(v) for v in (ld, og, h1, html_title, hint))
-    folded = _site_names(names, html_title)
+    folded = {f for f in map(_fold, names) if len(f) >= 2}
     if ld:
         ld = strip_site_name(ld, folded, only_names=True)
         if _suffixed(ld, h1):
@@ -70,11 +70,6 @@ def _fold(value: str) -> str:
     return _FOLD.sub("", normalize_for_matching(value))
 
 
-def _site_names(names: Sequence[str], html_title: str | None) -> set[str]:
-    folded = {_fold(n) for n in names}
-    return {f for f in folded if len(f) >= 2}
-
-
 def _is_site_name(part: str, names: set[str]) -> bool:
     folded = _fold(part)
     if not folded or len(part.split()) > 6:
@@ -93,9 +88,8 @@ def strip_site_name(value: str, names: set[str] | None = None, only_names: bool 
     """ "Headline | Site" or "Site - Headline" without the site's name: a part naming the site
     (``names``, folded), else a short end part unless ``only_names``."""
     if names:
-        parts = _NAME_SEPARATORS.split(value)
-        if len(parts) >= 2:
-            matches = list(_NAME_SEPARATORS.finditer(value))
+        matches = list(_NAME_SEPARATORS.finditer(value))
+        if matches:
             head, tail = value[: matches[-1].start()], value[matches[-1].end() :]
             if _is_site_name(tail, names) and not _is_site_name(head, names):
                 return head.strip()
