@@ -14,8 +14,8 @@ import redis
 from crawler.state import ArticleRecord, Candidate, SeenArticle, _url_key
 
 DEFAULT_PREFIX = "crawler"
-BUCKET_BITS = 16
-"""Band keys are kept in 2**16 hashes (field: the 8-byte band key, value: packed article
+BUCKET_BITS = 18
+"""Band keys are kept in 2**18 hashes (field: the 8-byte band key, value: packed article
 numbers): one Redis key per band key would cost some 60 bytes of key overhead each, 42 per
 article; small hashes are packed by Redis into listpacks."""
 PER_BAND = 64
@@ -35,7 +35,7 @@ return #KEYS
 """
 
 # One durable record (KEYS: article hash, fingerprint key; ARGV: url, content hash, version,
-# lastmod, duplicate_of, now, site, root): 1 when the URL is new, 0 when updated or unchanged.
+# lastmod, duplicate_of, now, site, holder of the hash): 1 when the URL is new, else 0.
 _RECORD = """
 local version = tonumber(ARGV[3])
 local known = redis.call('HGET', KEYS[1], 'v')
@@ -48,7 +48,7 @@ else
              'd', ARGV[5], 'f', ARGV[6], 'l', ARGV[6], 's', ARGV[7])
   new = 1
 end
-redis.call('SET', KEYS[2], ARGV[1] .. '\\t' .. ARGV[8], 'NX')
+redis.call('SET', KEYS[2], ARGV[8], 'NX')
 return new
 """
 
@@ -70,6 +70,16 @@ return 1
 
 Decide = Callable[[list[Candidate]], str | None]
 """Given the near-duplicate candidates of an item, the cluster root it joins (None: none)."""
+
+
+def _holder(url: str, root: str) -> str:
+    """The value of a content-hash key: the article, and its cluster root when it is another."""
+    return url if root == url else f"{url}\t{root}"
+
+
+def _parse_holder(value: bytes) -> tuple[str, str]:
+    url, _, root = value.decode("utf-8").partition("\t")
+    return url, root or url
 
 
 def _text(value: bytes | None) -> str | None:
@@ -135,7 +145,7 @@ class RedisStateStore:
         held = self.r.get(self._h(content_hash))
         if held is None:
             return None
-        url, root = held.decode("utf-8").split("\t", 1)
+        url, root = _parse_holder(held)
         seen = self.lookup(url)
         if seen is not None:
             return seen
@@ -197,10 +207,10 @@ class RedisStateStore:
         seen = self.lookup(canonical_url)
         if seen is None:
             raise KeyError(f"no recorded article {canonical_url}")
-        self.r.set(self._h(content_hash), f"{canonical_url}\t{seen.cluster_root}", nx=True)
+        self.r.set(self._h(content_hash), _holder(canonical_url, seen.cluster_root), nx=True)
         held = self.r.get(self._h(content_hash))
         assert held is not None
-        return held.decode("utf-8").split("\t", 1)[0]
+        return _parse_holder(held)[0]
 
     def record_articles(self, records: Iterable[ArticleRecord], now: float | None = None) -> int:
         now = time.time() if now is None else now
@@ -211,7 +221,8 @@ class RedisStateStore:
             self._record(
                 keys=[self._a(rec.canonical_url), self._h(rec.content_hash)],
                 args=[rec.canonical_url, bytes.fromhex(rec.content_hash), rec.version,
-                      rec.lastmod or "", rec.duplicate_of or "", repr(now), rec.site or "", root],
+                      rec.lastmod or "", rec.duplicate_of or "", repr(now), rec.site or "",
+                      _holder(rec.canonical_url, root)],
                 client=pipe,
             )  # fmt: skip
         flags = pipe.execute()
@@ -272,14 +283,14 @@ class RedisStateStore:
                     pipe.watch(hkey, *buckets)
                     held = self.r.get(hkey)
                     if held is not None:
-                        url, root = held.decode("utf-8").split("\t", 1)
+                        url, root = _parse_holder(held)
                         if url != canonical_url:
                             pipe.unwatch()
                             return "exact", root
                     found = self.near_candidates(record.band_keys, since, limit) if buckets else []
                     root = decide(found) or canonical_url
                     pipe.multi()
-                    pipe.set(hkey, f"{canonical_url}\t{root}")
+                    pipe.set(hkey, _holder(canonical_url, root))
                     if buckets:
                         dup = None if root == canonical_url else root
                         claimed = ArticleRecord(

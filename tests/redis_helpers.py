@@ -1,5 +1,5 @@
 """A real ``redis-server`` on a free local port, and crawl workers against it, for the
-distributed-crawl tests and ``bench/redis.py``."""
+distributed-crawl tests and ``bench/distributed.py``."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def worker_command(
         "STATE_PATH": str(out / "state" / "crawler.sqlite3"),
         "CLOSESPIDER_PAGECOUNT": 0,
         "EXPORT_FLUSH_SECONDS": 1,
-        "LOG_LEVEL": "INFO",
+        "LOG_LEVEL": settings.pop("LOG_LEVEL", "INFO"),
         **settings,
     }
     if redis_url:

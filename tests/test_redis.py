@@ -85,8 +85,8 @@ def test_three_workers_share_one_crawl(tmp_path: Path, redis_url: str) -> None:
     assert set(counts) == set(site.articles)
     assert set(counts.values()) == {1}, "every article exactly once in the union"
     _assert_one_cluster_per_story(site, recs)
-    files = sorted(p.name for p in (tmp_path / "output").glob("*/*.jsonl"))
-    assert [f.rsplit("-", 1)[1] for f in files] == ["w0.jsonl", "w1.jsonl", "w2.jsonl"]
+    files = (tmp_path / "output").glob("*/*.jsonl")
+    assert sorted(p.name.rsplit("-", 1)[1] for p in files) == ["w0.jsonl", "w1.jsonl", "w2.jsonl"]
     assert len(list((tmp_path / "output").glob("*/*.jsonl.report.json"))) == 3
     _assert_run_over(redis_url)
 

@@ -1,6 +1,6 @@
-"""A generated local news site for the distributed-crawl tests and ``bench/redis.py``: tiny Arabic
-article pages in five sections, some of them wire copies of a story of another section (another
-headline, two words edited, the site's closing line), served by a threading server."""
+"""A generated local news site for the distributed-crawl tests and ``bench/distributed.py``: tiny
+Arabic article pages in five sections, some of them wire copies of a story of another section
+(another headline, two words edited, the site's closing line), served by a threading server."""
 
 from __future__ import annotations
 
