@@ -18,6 +18,8 @@ BUCKET_BITS = 18
 """Band keys are kept in 2**18 hashes (field: the 8-byte band key, value: packed article
 numbers): one Redis key per band key would cost some 60 bytes of key overhead each, 42 per
 article; small hashes are packed by Redis into listpacks."""
+SIGNATURE_BYTES = 512
+"""128 MinHash values of 4 bytes (``pipelines.dedup.NUM_PERM``)."""
 PER_BAND = 64
 """Newest article numbers kept per band key: daily templates share bands by the thousand, and
 near-duplicate search verifies at most a few of them anyway."""
@@ -35,7 +37,8 @@ return #KEYS
 """
 
 # One durable record (KEYS: article hash, fingerprint key; ARGV: url, content hash, version,
-# lastmod, duplicate_of, now, site, holder of the hash): 1 when the URL is new, else 0.
+# lastmod, duplicate_of, now, site, holder of the hash): 1 when the URL is new, else 0. The URL
+# itself is not stored: whoever looks an article up knows it.
 _RECORD = """
 local version = tonumber(ARGV[3])
 local known = redis.call('HGET', KEYS[1], 'v')
@@ -44,7 +47,7 @@ if known then
   if version <= tonumber(known) then return 0 end
   redis.call('HSET', KEYS[1], 'h', ARGV[2], 'v', ARGV[3], 'm', ARGV[4], 'l', ARGV[6])
 else
-  redis.call('HSET', KEYS[1], 'u', ARGV[1], 'h', ARGV[2], 'v', ARGV[3], 'm', ARGV[4],
+  redis.call('HSET', KEYS[1], 'h', ARGV[2], 'v', ARGV[3], 'm', ARGV[4],
              'd', ARGV[5], 'f', ARGV[6], 'l', ARGV[6], 's', ARGV[7])
   new = 1
 end
@@ -89,11 +92,12 @@ def _text(value: bytes | None) -> str | None:
 class RedisStateStore:
     """The crawler's memory across runs in Redis, shared by every worker of every machine.
 
-    Keys (``<p>`` is ``REDIS_KEY_PREFIX``): ``<p>:a:<url key>`` one hash per article (URL, content
+    Keys (``<p>`` is ``REDIS_KEY_PREFIX``): ``<p>:a:<url key>`` one hash per article (content
     hash, version, lastmod, duplicate_of, first and last seen, site); ``<p>:h:<hash key>`` the
-    article (and its cluster root) that first claimed a content hash; ``<p>:s:<n>`` the signature
-    and second-check features of article number ``n``; ``<p>:t`` numbers by first sighting (the
-    near-duplicate window); ``<p>:b:<bucket>`` band key -> packed article numbers; ``<p>:v``
+    article (and its cluster root) that first claimed a content hash; ``<p>:s:<n>`` first
+    sighting, second-check features, signature, URL and cluster root of article number ``n``,
+    packed in one string; ``<p>:t`` numbers by first sighting (the near-duplicate window);
+    ``<p>:b:<bucket>`` band key -> packed article numbers; ``<p>:n`` the last number; ``<p>:v``
     conditional-GET validators; ``<p>:meta``.
     """
 
@@ -120,9 +124,10 @@ class RedisStateStore:
         """(bucket hash, field) of each band key."""
         keys, fields = [], []
         for key in band_keys:
-            raw = struct.pack("<q", key)
             keys.append(f"{self.prefix}:b:{(key >> (64 - BUCKET_BITS)) & ((1 << BUCKET_BITS) - 1)}")
-            fields.append(raw)
+            # The low 32 bits within a bucket of the top bits: a rare collision only adds a
+            # candidate that fails verification.
+            fields.append(struct.pack("<I", key & 0xFFFFFFFF))
         return keys, fields
 
     # -- reads ---------------------------------------------------------------------------------
@@ -132,7 +137,7 @@ class RedisStateStore:
         if not row:
             return None
         return SeenArticle(
-            canonical_url=row[b"u"].decode("utf-8"),
+            canonical_url=canonical_url,
             content_hash=row[b"h"].hex(),
             version=int(row[b"v"]),
             lastmod=_text(row.get(b"m")),
@@ -171,12 +176,18 @@ class RedisStateStore:
         best = sorted(shared, key=lambda n: (-shared[n], -n))[:limit]
         pipe = self.r.pipeline(transaction=False)
         for n in best:
-            pipe.hmget(self._s(n), "u", "d", "g", "f", "t")
+            pipe.get(self._s(n))
         found = []
-        for url, dup, sig, feat, first in pipe.execute():
-            if url is None or float(first) < since:
-                continue  # pruned, or older than the window
-            found.append(Candidate(url.decode("utf-8"), _text(dup), sig, feat or b""))
+        for value in pipe.execute():
+            if value is None:
+                continue  # pruned
+            first, n_feat = struct.unpack_from("<dH", value)
+            if first < since:
+                continue
+            feat = value[10 : 10 + n_feat]
+            sig = value[10 + n_feat : 10 + n_feat + SIGNATURE_BYTES]
+            url, _, dup = value[10 + n_feat + SIGNATURE_BYTES :].decode("utf-8").partition("\t")
+            found.append(Candidate(url, dup or None, sig, feat))
         return found
 
     def get_meta(self, key: str) -> str | None:
@@ -240,15 +251,15 @@ class RedisStateStore:
     def _index(self, pipe: Any, rec: ArticleRecord, now: float) -> Any:
         """Queue on ``pipe`` the writes that put an article into near-duplicate search."""
         number = int(self.r.incr(f"{self.prefix}:n"))
-        pipe.hset(
+        # One string, not a hash: Redis packs small hashes only when every value is short, and
+        # a signature is 512 bytes.
+        url = rec.canonical_url + (f"\t{rec.duplicate_of}" if rec.duplicate_of else "")
+        pipe.set(
             self._s(number),
-            mapping={
-                "u": rec.canonical_url,
-                "d": rec.duplicate_of or "",
-                "g": rec.signature or b"",
-                "f": rec.features,
-                "t": repr(now),
-            },
+            struct.pack("<dH", now, len(rec.features))
+            + rec.features
+            + (rec.signature or b"")
+            + url.encode("utf-8"),
         )
         pipe.zadd(f"{self.prefix}:t", {str(number): now})
         keys, fields = self._bands(rec.band_keys)
