@@ -111,11 +111,12 @@ class RedisStateStore:
 
     # -- keys ----------------------------------------------------------------------------------
 
-    def _a(self, canonical_url: str) -> bytes:
-        return f"{self.prefix}:a:".encode() + _url_key(canonical_url)
+    def _a(self, canonical_url: str) -> str:
+        # Hex, not the raw digest: keys stay printable for redis-cli --scan | xargs.
+        return f"{self.prefix}:a:{_url_key(canonical_url).hex()}"
 
-    def _h(self, content_hash: str) -> bytes:
-        return f"{self.prefix}:h:".encode() + bytes.fromhex(content_hash)[:16]
+    def _h(self, content_hash: str) -> str:
+        return f"{self.prefix}:h:{content_hash[:32]}"
 
     def _s(self, number: int) -> str:
         return f"{self.prefix}:s:{number}"
