@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
 import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,17 +32,22 @@ from tests.redis_helpers import records, redis_server, start_worker, worker_comm
 from tests.wire_site import build, serve  # noqa: E402
 
 
-def crawl(n_workers: int, n_articles: int, work: Path, url: str) -> dict[str, float]:
-    """One run of ``n_workers`` workers over a fresh site and an empty Redis."""
+def crawl(
+    n_workers: int, n_articles: int, work: Path, url: str, plain: bool = False
+) -> dict[str, Any]:
+    """One run of ``n_workers`` workers over a fresh site and an empty Redis (``plain``: one
+    process without Redis, on the SQLite store)."""
     client = redis.Redis.from_url(url)
     client.flushall()
-    client.close()
     site = build(n_articles)
+    redis_cpu = _redis_cpu(client)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     with serve(site) as origin:
         start = time.perf_counter()
         procs = [
             start_worker(
-                worker_command(origin, work, url, f"w{i}", LOG_LEVEL="WARNING"), work / f"w{i}.log"
+                worker_command(origin, work, None if plain else url, f"w{i}", LOG_LEVEL="WARNING"),
+                work / f"w{i}.log",
             )
             for i in range(n_workers)
         ]
@@ -47,6 +55,10 @@ def crawl(n_workers: int, n_articles: int, work: Path, url: str) -> dict[str, fl
             if proc.wait(timeout=600) != 0:
                 raise SystemExit(f"a worker failed: see {work}")
         wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
+    redis_cpu = _redis_cpu(client) - redis_cpu
+    client.close()
     reports = [json.loads(p.read_text()) for p in work.glob("output/*/*.report.json")]
     pages = sum(r["pages_fetched"] for r in reports)
     first = min(datetime.fromisoformat(r["started_at"]) for r in reports)
@@ -59,7 +71,14 @@ def crawl(n_workers: int, n_articles: int, work: Path, url: str) -> dict[str, fl
         "wall": wall,
         "crawl": (last - first).total_seconds(),
         "split": sorted((r["items_written"] for r in reports), reverse=True),
+        "cpu": cpu,
+        "redis_cpu": redis_cpu,
     }
+
+
+def _redis_cpu(client: redis.Redis) -> float:
+    info = client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
 def fill(url: str, n: int, batch: int = 100) -> dict[str, float]:
@@ -102,24 +121,32 @@ def main() -> None:
     parser.add_argument("-n", "--articles", type=int, default=1000)
     parser.add_argument("--fill", type=int, default=100_000, help="articles for the memory figure")
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2, 3])
+    parser.add_argument(
+        "--baseline", type=int, default=1, help="1: also one crawl without Redis (default)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, redis_server(Path(tmp) / "redis") as url:
         results = {}
-        for n in args.workers:
-            results[n] = r = crawl(n, args.articles, Path(tmp) / f"crawl{n}", url)
+        runs = [(0, "no Redis (SQLite store), 1 process")] * args.baseline
+        runs += [(n, f"{n} worker(s)") for n in args.workers]
+        for n, label in runs:
+            work = Path(tmp) / f"crawl{n}"
+            results[n] = r = crawl(max(n, 1), args.articles, work, url, plain=not n)
             print(
-                f"{n} worker(s): {r['pages']:.0f} pages in {r['wall']:.1f} s = "
+                f"{label}: {r['pages']:.0f} pages in {r['wall']:.1f} s = "
                 f"{r['pages'] / r['wall']:.0f} pages/s with process start "
                 f"({r['pages'] / r['crawl']:.0f} pages/s between first start and last finish "
-                f"in the run reports); records per worker {r['split']}",
+                f"in the run reports); records per worker {r['split']}; workers' CPU "
+                f"{r['cpu']:.1f} s = {r['pages'] / r['cpu']:.0f} pages per CPU second, "
+                f"redis-server CPU {r['redis_cpu']:.2f} s; load average {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
-        if 1 in results:
+        if 1 in results and len(results) > 1:
             one = results[1]["pages"] / results[1]["wall"]
             ratios = ", ".join(
                 f"{n}: {results[n]['pages'] / results[n]['wall'] / one:.2f}x"
                 for n in results
-                if n != 1
+                if n > 1
             )
             print(f"speed-up over 1 worker (with process start): {ratios}")
         if args.fill:

@@ -5,6 +5,7 @@ gives the records the SQLite store gives."""
 from __future__ import annotations
 
 import collections
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -15,8 +16,12 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 import redis
+from conftest import ROOT
+from jsonschema import Draft202012Validator
+from redis_helpers import records, redis_server, start_worker, worker_command
 from scrapy import Request
 from scrapy.settings import Settings
+from wire_site import WireSite, build, serve
 
 from crawler import settings as project_settings
 from crawler.distributed import CanonicalDupeFilter, RedisAddon
@@ -24,11 +29,9 @@ from crawler.state import ArticleRecord, SQLiteStateStore
 from crawler.state_redis import RedisStateStore
 from crawler.stores import open_state_store
 from pipelines.dedup import Fingerprint, analyse_text, near_duplicate_score
-from tests.redis_helpers import records, redis_server, start_worker, worker_command
-from tests.wire_site import WireSite, build, serve
 
-pytestmark = pytest.mark.skipif(
-    not Path("/usr/bin/redis-server").exists(), reason="redis-server is not installed"
+REPORT_VALIDATOR = Draft202012Validator(
+    json.loads((ROOT / "schema" / "run-report.schema.json").read_text(encoding="utf-8"))
 )
 
 
@@ -87,7 +90,12 @@ def test_three_workers_share_one_crawl(tmp_path: Path, redis_url: str) -> None:
     _assert_one_cluster_per_story(site, recs)
     files = (tmp_path / "output").glob("*/*.jsonl")
     assert sorted(p.name.rsplit("-", 1)[1] for p in files) == ["w0.jsonl", "w1.jsonl", "w2.jsonl"]
-    assert len(list((tmp_path / "output").glob("*/*.jsonl.report.json"))) == 3
+    reports = [json.loads(p.read_text()) for p in (tmp_path / "output").glob("*/*.report.json")]
+    assert len(reports) == 3
+    for report in reports:
+        REPORT_VALIDATOR.validate(report)
+        assert report["finish_reason"] == "finished" and report["items_written"] > 0
+    assert sum(r["items_written"] for r in reports) == 1000
     _assert_run_over(redis_url)
 
 
