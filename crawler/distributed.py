@@ -191,6 +191,7 @@ class RedisScheduler(Scheduler):
     # -- open and close ------------------------------------------------------------------------
 
     def open(self, spider: Spider) -> None:
+        # Imported here: pipelines.export imports this module for the worker's file name.
         from pipelines.export import site_of
 
         assert self.crawler is not None
@@ -254,14 +255,6 @@ class RedisScheduler(Scheduler):
         self._idle_since = None
         self._stat("scheduler/dequeued/redis")
         return request
-
-    def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            return False
-        self._stat("scheduler/enqueued/redis")
-        self.queue.push(request)
-        return True
 
     def _stat(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
