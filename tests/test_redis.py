@@ -24,7 +24,7 @@ from scrapy.settings import Settings
 from wire_site import WireSite, build, serve
 
 from crawler import settings as project_settings
-from crawler.distributed import CanonicalDupeFilter, RedisAddon
+from crawler.distributed import _REQUEUE, CanonicalDupeFilter, RedisAddon
 from crawler.state import ArticleRecord, SQLiteStateStore
 from crawler.state_redis import RedisStateStore
 from crawler.stores import open_state_store
@@ -273,3 +273,29 @@ def test_without_redis_url_nothing_changes(tmp_path: Path, redis_url: str) -> No
     assert shared.get("SCHEDULER") == "crawler.distributed.RedisScheduler"
     assert shared.get("DUPEFILTER_CLASS") == "crawler.distributed.CanonicalDupeFilter"
     assert isinstance(open_state_store(shared), RedisStateStore)
+
+
+def test_requests_of_a_worker_without_heartbeat_go_back_to_the_queue(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    requeue = client.register_script(_REQUEUE)
+    queue, workers = "t:requests", "t:workers"
+    client.zadd(queue, {b"waiting": 0})
+    for worker in ("dead", "alive"):
+        client.hset(workers, worker, "idle")
+        client.zadd(f"t:processing:{worker}", {f"{worker}-1".encode(): -1, f"{worker}-2": 0})
+    client.set("t:alive:alive", b"1", px=60_000)
+
+    def keys(worker: str) -> list[str]:
+        return [queue, f"t:processing:{worker}", workers, f"t:alive:{worker}"]
+
+    assert requeue(keys=keys("alive"), args=["alive", "dead"]) == -1  # its heartbeat is fresh
+    assert requeue(keys=keys("dead"), args=["dead", "dead"]) == 2
+    # Back in the queue with their priorities; the dead worker is no longer part of the run.
+    assert client.zrange(queue, 0, -1, withscores=True) == [
+        (b"dead-1", -1.0),
+        (b"dead-2", 0.0),
+        (b"waiting", 0.0),
+    ]
+    assert client.hkeys(workers) == [b"alive"]
+    assert client.zcard("t:processing:alive") == 2
+    client.close()
