@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
-import socket
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -21,41 +19,16 @@ from scrapy_redis.scheduler import Scheduler
 
 from crawler.signals import items_durable
 from crawler.sites import site_for_url
+from crawler.stores import worker_id
 from crawler.urls import canonicalize_url
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
-    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "crawler"
-REDIS_SETTINGS = {
-    "SCHEDULER": "crawler.distributed.RedisScheduler",
-    "DUPEFILTER_CLASS": "crawler.distributed.CanonicalDupeFilter",
-    "SCHEDULER_QUEUE_CLASS": "crawler.distributed.ReliablePriorityQueue",
-    # One worker ending must not flush the queue and dupefilter the others are using.
-    "SCHEDULER_PERSIST": True,
-}
-
-
-def worker_id(settings: Any) -> str | None:
-    """This process's worker name when ``REDIS_URL`` is set (``REDIS_WORKER_ID``, else the host
-    name), safe in file names; ``None`` for a crawl without Redis."""
-    if not settings.get("REDIS_URL"):
-        return None
-    name = str(settings.get("REDIS_WORKER_ID") or socket.gethostname())
-    return re.sub(r"[^\w.]", "_", name) or "worker"
-
-
-class RedisAddon:
-    """With ``REDIS_URL`` set, requests go through the Redis scheduler and dupefilter."""
-
-    def update_settings(self, settings: BaseSettings) -> None:
-        if settings.get("REDIS_URL"):
-            for name, value in REDIS_SETTINGS.items():
-                settings.set(name, value, priority="addon")
 
 
 class CanonicalDupeFilter(RFPDupeFilter):

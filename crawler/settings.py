@@ -59,7 +59,7 @@ FEED_STORAGES = {
     "": "pipelines.export.CrashSafeFileFeedStorage",
     "file": "pipelines.export.CrashSafeFileFeedStorage",
 }
-ADDONS = {"pipelines.export.ExportAddon": 0, "crawler.distributed.RedisAddon": 0}
+ADDONS = {"pipelines.export.ExportAddon": 0, "crawler.stores.RedisAddon": 0}
 EXTENSIONS = {"pipelines.export.ExportRun": 0}
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 300,

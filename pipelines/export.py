@@ -27,8 +27,8 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
-from crawler.distributed import worker_id
 from crawler.signals import items_durable
+from crawler.stores import worker_id
 
 if TYPE_CHECKING:
     from scrapy import Spider

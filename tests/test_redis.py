@@ -24,10 +24,10 @@ from scrapy.settings import Settings
 from wire_site import WireSite, build, serve
 
 from crawler import settings as project_settings
-from crawler.distributed import _REQUEUE, CanonicalDupeFilter, RedisAddon
+from crawler.distributed import _REQUEUE, CanonicalDupeFilter
 from crawler.state import ArticleRecord, SQLiteStateStore
 from crawler.state_redis import RedisStateStore
-from crawler.stores import open_state_store
+from crawler.stores import RedisAddon, open_state_store
 from pipelines.dedup import Fingerprint, analyse_text, near_duplicate_score
 
 REPORT_VALIDATOR = Draft202012Validator(
@@ -263,7 +263,7 @@ def test_dupefilter_fingerprints_canonical_urls(redis_url: str) -> None:
 
 
 def test_without_redis_url_nothing_changes(tmp_path: Path, redis_url: str) -> None:
-    assert "crawler.distributed.RedisAddon" in project_settings.ADDONS
+    assert "crawler.stores.RedisAddon" in project_settings.ADDONS
     plain = Settings({"STATE_PATH": str(tmp_path / "s.sqlite3")})
     RedisAddon().update_settings(plain)
     assert plain.get("SCHEDULER") == "scrapy.core.scheduler.Scheduler"
