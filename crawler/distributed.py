@@ -21,6 +21,7 @@ from crawler.signals import items_durable
 from crawler.sites import site_for_url
 from crawler.stores import worker_id
 from crawler.urls import canonicalize_url
+from pipelines.export import site_of
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -164,9 +165,6 @@ class RedisScheduler(Scheduler):
     # -- open and close ------------------------------------------------------------------------
 
     def open(self, spider: Spider) -> None:
-        # Imported here: pipelines.export imports this module for the worker's file name.
-        from pipelines.export import site_of
-
         assert self.crawler is not None
         self.spider = spider
         # Per output folder, not per spider name: `news` crawls of two sites are two runs.
