@@ -414,9 +414,7 @@ _NEXT_WORDS = {
 }  # fmt: skip
 
 
-def pagination_links(
-    html: str | _Element, base_url: str, tally: Tally | None = None
-) -> set[str]:
+def pagination_links(html: str | _Element, base_url: str, tally: Tally | None = None) -> set[str]:
     """Links that walk a listing's pages: ``rel=next``, "next"-named links or words («التالي»),
     and page numbers inside an element named like a pager (``.pagination``, ``#pager``)."""
     tally = _tally(tally)
@@ -458,61 +456,51 @@ def listing_shape(doc: _Element) -> tuple[int, int]:
     link (a listing's teasers), and long texts that do not (an article's running text).
     Navigation, header, footer, sidebars and furniture-named boxes are not looked at.
 
-    Every box's text length, long texts and headline links are summed up once, bottom-up, so
-    the page costs one pass however many paragraphs share a large box (asking each box per
-    paragraph took a minute on a 4 MB page)."""
+    What a box holds (its text length, long texts, headline links) and whether an element sits
+    in a link or furniture are worked out once per element and kept, so the page costs about
+    one pass however many paragraphs share a large box (asking each box again per paragraph
+    took a minute on a 4 MB page)."""
     teasers = running = 0
     body = doc.find("body")
     if body is None:
         return 0, 0
-    root = body.getroottree().getroot()
-    sizes = _BoxSizes(root)
-    # Whether an element or one of its ancestors is a link or furniture: its children's fate.
-    shut: dict[_Element, bool] = {}
-    above = False
-    for el in reversed([*body.iterancestors()]):
-        above = shut[el] = above or el.tag == "a" or is_page_furniture(el)
-    for el in body.iter():
-        parent = el.getparent()
-        above = shut[parent] if parent is not None else False
-        shut[el] = above or el.tag == "a" or is_page_furniture(el)
-        if el.tag not in _SHAPE_TAGS or above:
-            continue
+    boxes = _Boxes()
+    for el in body.iter("p", "div", "td", "span", "li", "section", "article"):
         own = own_text(el)
-        if len(own) < 80:
+        if len(own) < 80 or boxes.shut(el.getparent()):
             continue
         # A teaser is one short summary; text this long, or in <br> runs, is an article's.
-        card = len(own) < 300 and len(el.findall("br")) < 2 and sizes.in_card(el, len(own))
+        card = len(own) < 300 and len(el.findall("br")) < 2 and boxes.in_card(el, len(own))
         teasers += card
         running += not card
     return teasers, running
 
 
-_SHAPE_TAGS = frozenset(("p", "div", "td", "span", "li", "section", "article"))
-_LONG_TAGS = frozenset(("p", "div", "td", "span", "li"))
+class _Boxes:
+    """Facts about the elements of one page, each worked out once and remembered."""
 
+    def __init__(self) -> None:
+        self._shut: dict[_Element, bool] = {}
+        self._text: dict[_Element, int] = {}
+        self._long: dict[_Element, int] = {}
+        self._heads: dict[_Element, list[_Element]] = {}
 
-class _BoxSizes:
-    """Per element, computed once bottom-up: the length of its text content, how many long
-    texts (``_long_texts``) it holds, and how many headline-length links."""
-
-    def __init__(self, root: _Element) -> None:
-        self.text: dict[_Element, int] = {}
-        self.long: dict[_Element, int] = {}
-        self.heads: dict[_Element, int] = {}
-        # Reversed document order visits every element after all of its descendants.
-        for el in reversed(list(root.iter())):
-            if isinstance(el.tag, str):
-                size = len(el.text) if el.text else 0
-                long = int(el.tag in _LONG_TAGS and _own_length(el) >= 80)
-                heads = int(el.tag == "a" and len(el.text_content().strip()) >= 15)
-            else:  # comments and processing instructions: only their tails are text
-                size = long = heads = 0
-            for child in el:
-                size += self.text[child] + (len(child.tail) if child.tail else 0)
-                long += self.long[child]
-                heads += self.heads[child]
-            self.text[el], self.long[el], self.heads[el] = size, long, heads
+    def shut(self, el: _Element | None) -> bool:
+        """Whether ``el`` or an ancestor is a link or page furniture."""
+        path: list[_Element] = []
+        result = False
+        while el is not None:
+            if el in self._shut:
+                result = self._shut[el]
+                break
+            path.append(el)
+            if el.tag == "a" or is_page_furniture(el):
+                result = True
+                break
+            el = el.getparent()
+        for node in path:
+            self._shut[node] = result
+        return result
 
     def in_card(self, el: _Element, size: int) -> bool:
         """Whether a small box around ``el`` (up to three levels up) holds a headline link
@@ -521,21 +509,41 @@ class _BoxSizes:
         for _ in range(3):
             if box is None:
                 return False
-            if self.text[box] > 2 * size + 250 or self.long[box] > 1:
+            if box not in self._text:
+                self._text[box] = len(box.text_content())
+            if self._text[box] > 2 * size + 250 or self._long_texts(box) > 1:
                 return False
             # A link inside the text itself is part of it, not a headline beside it.
-            if self.heads[box] > self.heads[el]:
+            if any(el not in a.iterancestors() for a in self._headlines(box)):
                 return True
             box = box.getparent()
         return False
+
+    def _long_texts(self, box: _Element) -> int:
+        """Long texts in ``box``, counted up to 2 (all a card may not exceed)."""
+        if box not in self._long:
+            count = 0
+            for el in box.iter("p", "div", "td", "span", "li"):
+                if _own_length(el) >= 80:
+                    count += 1
+                    if count > 1:
+                        break
+            self._long[box] = count
+        return self._long[box]
+
+    def _headlines(self, box: _Element) -> list[_Element]:
+        if box not in self._heads:
+            self._heads[box] = [a for a in box.iter("a") if len(a.text_content().strip()) >= 15]
+        return self._heads[box]
 
 
 def _own_length(el: _Element) -> int:
     return len(" ".join(t for t in (el.text, *(c.tail for c in el)) if t and t.strip()))
 
 
-def _headline_links(doc: _Element) -> int:
-    """Links of the page's main part whose text reads like a headline."""
+def _headline_links(doc: _Element, enough: int = 6) -> int:
+    """Links of the page's main part whose text reads like a headline, counted up to
+    ``enough`` (what the article check asks)."""
     count = 0
     furniture: dict[_Element, bool] = {}
     for a in doc.iter("a"):
@@ -544,6 +552,8 @@ def _headline_links(doc: _Element) -> int:
             continue
         if not _under_furniture(a.getparent(), furniture):
             count += 1
+            if count >= enough:
+                break
     return count
 
 

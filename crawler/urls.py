@@ -30,6 +30,8 @@ def canonicalize_url(url: str, site: Site | None = None) -> str:
     """
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
     scheme = parts.scheme.lower() or "https"

@@ -163,7 +163,11 @@ class NewsSpider(Spider):
         if self.site is not None:
             mirrors = crawler.settings.getdict("MIRROR_HOSTS")
             return bool(mirrors) and all(h in mirrors for h in self.site_hosts())
-        return all(_is_local(urlsplit(u).hostname or "") for u in self.urls)
+        # A mirrored host is served locally: no name lookup for it.
+        mirrors = crawler.settings.getdict("MIRROR_HOSTS")
+        return all(
+            (host := urlsplit(u).hostname or "") in mirrors or _is_local(host) for u in self.urls
+        )
 
     @property
     def output_name(self) -> str:
@@ -218,6 +222,17 @@ class NewsSpider(Spider):
             self.logger.info(
                 "read the first %d links of %s, skipped %d", self.max_links, url, tally.capped
             )
+
+    def _stopping(self, response: Response) -> bool:
+        """Whether the crawl is being stopped (SIGTERM, Ctrl-C): responses still queued are
+        then dropped unread, so a stop waits for one page at most. Nothing is lost: an unread
+        article was never written, so the next run fetches it again."""
+        engine = self.crawler.engine
+        if engine is None or engine.running:
+            return False
+        self.crawler.stats.inc_value("shutdown/responses_unread")
+        self.logger.debug("stopping: not read %s", response.url)
+        return True
 
     def _fetch_failed(self, failure: Any) -> None:
         """Errback of requests announced by discovery documents: a failure that may heal (a
@@ -312,6 +327,8 @@ class NewsSpider(Spider):
     def parse_any(self, response: Response) -> Iterator[Any]:
         """For the ``news`` spider: an XML document is discovery; an HTML page is an article
         when it looks like one, and its same-host links and feeds are followed either way."""
+        if self._stopping(response):
+            return
         if discovery.looks_like_xml(response.body) and discovery.document_kind(response.body):
             yield from self.parse_xml(response)
             return
@@ -355,7 +372,7 @@ class NewsSpider(Spider):
             yield Request(url, callback=self.parse_any, errback=self._fetch_failed, meta=meta)
 
     def parse_xml(self, response: Response) -> Iterator[Request]:
-        if self._not_modified(response) or response.status == 404:
+        if self._stopping(response) or self._not_modified(response) or response.status == 404:
             return
         stats = self.crawler.stats
         try:
@@ -403,7 +420,11 @@ class NewsSpider(Spider):
         self._count(tally, response.url)
 
     def parse_section(self, response: Response) -> Iterator[Request]:
-        if self._not_modified(response) or not isinstance(response, TextResponse):
+        if (
+            self._stopping(response)
+            or self._not_modified(response)
+            or not isinstance(response, TextResponse)
+        ):
             return
         stats = self.crawler.stats
         page = response.meta.get("page", 1)
@@ -520,6 +541,8 @@ class NewsSpider(Spider):
     # -- articles ----------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[Article]:
+        if self._stopping(response):
+            return
         stats = self.crawler.stats
         site = self.site or site_for_url(response.url)
         if site is not None and not site.is_article(response.url):
