@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from urllib.parse import urlsplit
 
 import lxml.etree
@@ -58,6 +59,18 @@ class Tally:
             self.capped += len(items) - self.max_links
             return items[: self.max_links]
         return items
+
+    def anchors(self, doc: _Element) -> list[_Element]:
+        """The page's first ``max_links`` ``<a href>`` elements; the rest are only counted
+        (by lxml, without building an element object for each)."""
+        if not self.max_links:
+            return doc.xpath("//a[@href]")
+        found = list(
+            islice((a for a in doc.iter("a") if a.get("href") is not None), self.max_links)
+        )
+        if len(found) == self.max_links:
+            self.capped += int(doc.xpath("count(//a[@href])")) - len(found)
+        return found
 
 
 def _tally(tally: Tally | None) -> Tally:
@@ -249,9 +262,7 @@ def parse_listing(
     tally = _tally(tally)
     doc = as_document(html)
     anchors = _select(doc, listing) if listing else []
-    if not anchors:
-        anchors = doc.xpath("//a[@href]")
-    anchors = tally.cap(anchors)
+    anchors = tally.cap(anchors) if anchors else tally.anchors(doc)
     times = _NearbyTimes()
     links: list[Link] = []
     for a in anchors:
@@ -384,7 +395,7 @@ def page_links(html: str | _Element, base_url: str, tally: Tally | None = None) 
     doc = as_document(html)
     host = urlsplit(base_url).hostname
     out: dict[str, None] = {}
-    for a in tally.cap(doc.xpath("//a[@href]")):
+    for a in tally.anchors(doc):
         href = a.get("href", "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "whatsapp:")):
             continue
@@ -421,7 +432,7 @@ def pagination_links(html: str | _Element, base_url: str, tally: Tally | None = 
     doc = as_document(html)
     found: set[str] = set()
     pager: dict[_Element, bool] = {}
-    for a in tally.cap(doc.xpath("//a[@href]")):
+    for a in tally.anchors(doc):
         text = " ".join(a.text_content().split()).lower()
         names = f"{a.get('class', '')} {a.get('id', '')} {a.get('rel', '')}".lower()
         in_pager = text.isdigit() and _in_pager(a.getparent(), pager)

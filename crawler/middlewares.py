@@ -169,7 +169,7 @@ class SiteBoundaryMiddleware(OffsiteMiddleware):
         # Scheduling checks what needs no name lookup; the downloader checks the rest.
         self._check(request)
 
-    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+    async def process_request(self, request: Request) -> None:  # type: ignore[override]
         url = self._check(request)
         if self._guard is None:
             self._guard = self.refuse_private and await self._public_start()

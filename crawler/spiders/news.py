@@ -227,7 +227,10 @@ class NewsSpider(Spider):
         """Whether the crawl is being stopped (SIGTERM, Ctrl-C): responses still queued are
         then dropped unread, so a stop waits for one page at most. Nothing is lost: an unread
         article was never written, so the next run fetches it again."""
-        engine = self.crawler.engine
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no engine: a callback called outside a crawl (bench, tests)
+            return False
         if engine is None or engine.running:
             return False
         self.crawler.stats.inc_value("shutdown/responses_unread")
