@@ -252,7 +252,7 @@ class NewsSpider(Spider):
             reason = failure.getErrorMessage() or failure.type.__name__
         via = request.meta.get("via", ())
         self.crawler.stats.inc_value("discovery/fetch_failed")
-        self.logger.error("not fetched: %s (%s)", request.url, reason)
+        self.logger.warning("not fetched: %s (%s)", request.url, reason)
         if via:
             self.crawler.signals.send_catch_log(discovery_incomplete, urls=via, spider=self)
 
@@ -392,7 +392,10 @@ class NewsSpider(Spider):
         stats.inc_value(f"discovery/{kind}")
         tally = self._tally()
         tally.max_links = 0  # a sitemap lists up to 50,000 URLs by design; its size is capped
-        for link in discovery.parse_xml_links(body, response.url, tally):
+        for n, link in enumerate(discovery.parse_xml_links(body, response.url, tally), 1):
+            # A sitemap of 50,000 entries takes seconds to read: a stop must not wait for it.
+            if n % 1000 == 0 and self._stopping(response):
+                break
             when = discovery.to_datetime(link.published, self._timezone(link.url))
             if link.is_sitemap:
                 if when is not None and when < self.since:
