@@ -211,6 +211,24 @@ def test_a_malformed_url_costs_only_itself_in_every_kind_of_document() -> None:
     assert tally.bad_urls == len(BAD)
 
 
+def test_links_read_per_page_are_capped_and_counted() -> None:
+    page = (
+        "<html><body>"
+        + "".join(
+            f'<div><a href="/a/{i}">عنوان خبر طويل بما يكفي رقم {i}</a></div>' for i in range(10)
+        )
+        + "</body></html>"
+    )
+    tally = discovery.Tally(max_links=3)
+    assert discovery.page_links(page, BASE, tally) == [f"https://news.example/a/{i}" for i in
+                                                       range(3)]  # fmt: skip
+    assert tally.capped == 7
+    tally = discovery.Tally(max_links=4)
+    links, _ = discovery.parse_listing(page, BASE, "div a", None, tally)
+    assert len(links) == 4 and tally.capped == 6
+    assert len(discovery.page_links(page, BASE, discovery.Tally())) == 10
+
+
 def test_a_relative_robots_sitemap_is_resolved_against_the_site() -> None:
     text = b"User-agent: *\nDisallow: /search\nSitemap: /sitemap.xml\nsitemap: news.xml\n"
     assert discovery.robots_sitemaps(text, "https://www.example.com/robots.txt") == [
@@ -279,6 +297,7 @@ def test_validators_are_not_saved_for_a_sitemap_whose_article_failed(tmp_path: P
         first = crawl(tmp_path, f"{origin}/")
         assert first.urls == {f"{origin}/?p=100"}
         assert first.stats["discovery/fetch_failed"] == 1
+        assert first.stats["conditional/withheld"] == 1
         down["on"] = False
         del hits[:]
         second = crawl(tmp_path, f"{origin}/")
