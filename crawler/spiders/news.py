@@ -596,6 +596,8 @@ class NewsSpider(Spider):
             content_type=content_type,
             hints=response.meta.get("hints"),
         )
+        if article.canonical_rejected:
+            stats.inc_value("extract/canonical_rejected")
         if not article.body:
             stats.inc_value("extract/empty_body")
             self.logger.warning("no article text found: %s", response.url)
