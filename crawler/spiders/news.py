@@ -127,7 +127,7 @@ class NewsSpider(Spider):
     @classmethod
     def update_settings(cls, settings: Any) -> None:
         super().update_settings(settings)
-        if cls.site is not None and cls.site.render_js:
+        if cls.site is not None and (cls.site.render_js or cls.site.browser_on_block):
             # Only sites that need a browser start one; the rest never load Playwright.
             executable = settings.get("BROWSER_EXECUTABLE") or "/usr/bin/chromium"
             settings.setdict(browser_settings(executable), priority="spider")
@@ -283,7 +283,12 @@ class NewsSpider(Spider):
             self.logger.warning("not a sitemap or feed: %s", response.url)
             return
         stats.inc_value(f"discovery/{kind}")
-        for link in discovery.parse_xml_links(response.body, response.url):
+        links = list(discovery.parse_xml_links(response.body, response.url))
+        if not links:
+            # Counted, not judged: an empty feed is a block only where the site's history had
+            # records (crawler.health).
+            stats.inc_value("blocked/empty_feed")
+        for link in links:
             when = discovery.to_datetime(link.published, self._timezone(link.url))
             if link.is_sitemap:
                 if when is not None and when < self.since:

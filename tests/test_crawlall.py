@@ -1,0 +1,105 @@
+"""``scrapy crawlall``: several local sites in one process, a blocked one among them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import generic_site
+import pytest
+from jsonschema import Draft202012Validator
+from ops_helpers import ROOT, crawlall, reports, serve_challenges, site_name, summaries
+
+from crawler.blocked import is_challenge
+from crawler.sample import SampleServer, Snapshot
+
+REPORT_SCHEMA = Draft202012Validator(
+    json.loads((ROOT / "schema" / "run-report.schema.json").read_text(encoding="utf-8"))
+)
+SUMMARY_SCHEMA = Draft202012Validator(
+    json.loads((ROOT / "schema" / "crawlall-summary.schema.json").read_text(encoding="utf-8"))
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SampleServer]:
+    with SampleServer(Snapshot.load("vetogate")) as srv:
+        yield srv
+
+
+def test_three_sites_in_one_process_one_blocked(server: SampleServer, tmp_path: Path) -> None:
+    with generic_site.serve() as (blog, _), serve_challenges() as walled:
+        proc = crawlall(tmp_path, ["vetogate", f"news:{blog}/", f"news:{walled}/"], server)
+    out = tmp_path / "output"
+    assert proc.returncode == 6, proc.stderr[-3000:]
+    blog_site, walled_site = site_name(blog), site_name(walled)
+    # A file and a report per site, in its own folder, each with its own lock.
+    for site in ("vetogate", blog_site, walled_site):
+        (report,) = reports(out, site)
+        REPORT_SCHEMA.validate(report)
+        assert Path(report["output_file"]).parent == out / site
+        assert (out / site / ".lock").exists()
+    good = reports(out, "vetogate")[0], reports(out, blog_site)[0]
+    assert all(r["outcome"] == "ok" and r["items_written"] > 5 for r in good)
+    (blocked,) = reports(out, walled_site)
+    assert blocked["outcome"] == "blocked"
+    assert blocked["items_written"] == 0
+    assert Path(blocked["output_file"]).read_bytes() == b""
+    assert blocked["health"]["blocked"]["challenge"] >= 3
+    assert blocked["stats"]["blocked/site"] == 1
+    # One summary, naming the failed site and why; one line per site on stdout.
+    (summary,) = summaries(out)
+    SUMMARY_SCHEMA.validate(summary)
+    assert summary["exit_code"] == 6
+    assert summary["failed_sites"] == [walled_site]
+    codes = {s["site"]: s["exit_code"] for s in summary["sites"]}
+    assert codes == {"vetogate": 0, blog_site: 0, walled_site: 6}
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 4, proc.stdout
+    assert any(walled_site in line and "blocked" in line for line in lines)
+
+
+def test_quiet_prints_nothing_on_success(server: SampleServer, tmp_path: Path) -> None:
+    proc = crawlall(tmp_path, ["vetogate", "--quiet"], server)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout == "" and proc.stderr == ""
+    assert reports(tmp_path / "output", "vetogate")[0]["items_written"] > 5
+
+
+def test_a_running_site_is_a_failure_of_crawlall_not_of_the_others(
+    server: SampleServer, tmp_path: Path
+) -> None:
+    import fcntl
+    import os
+
+    lock = tmp_path / "output" / "vetogate" / ".lock"
+    lock.parent.mkdir(parents=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        with generic_site.serve() as (blog, _):
+            proc = crawlall(tmp_path, ["vetogate", f"news:{blog}/"], server)
+    finally:
+        os.close(fd)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    (summary,) = summaries(tmp_path / "output")
+    codes = {s["site"]: s["exit_code"] for s in summary["sites"]}
+    assert codes == {"vetogate": 1, site_name(blog): 0}
+    assert "ExportLockError" in summary["sites"][0]["error"]
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (503, b"<title>Just a moment...</title>", True),
+        (200, b'<script src="/cdn-cgi/challenge-platform/x.js"></script>', True),
+        (403, b"<p>Please complete the captcha to continue</p>", True),
+        (200, b"<p>captcha</p>", True),
+        # An article with a comment form's captcha is an article.
+        (200, b"<article>" + "نص الخبر ".encode() * 4000 + b"<div class=g-recaptcha>", False),
+        (403, b"<p>Forbidden</p>", False),
+    ],
+)
+def test_challenge_pages_are_told_from_pages(status: int, body: bytes, expected: bool) -> None:
+    assert is_challenge(status, body) is expected
