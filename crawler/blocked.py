@@ -27,6 +27,14 @@ WEAK = re.compile(
 )
 SMALL_PAGE = 20_000
 SCAN_BYTES = 65_536
+# Run in the browser until it holds: the challenge's own script has led on to the page (walls
+# set a cookie and reload). Give up after BROWSER_WAIT_MS: the page then counts as a challenge.
+PASSED_JS = (
+    "() => !/<title>\\s*(just a moment|attention required)|challenge-platform|cf-chl-|cf_chl_opt"
+    "|_incapsula_resource|px-captcha|ddos-guard/i"
+    ".test(document.documentElement.outerHTML.slice(0, 65536))"
+)
+BROWSER_WAIT_MS = 15_000
 
 
 def is_challenge(status: int, body: bytes) -> bool:
@@ -59,13 +67,25 @@ class BlockedMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         if not is_challenge(response.status, response.body):
+            if request.meta.get("blocked_retry") and response.status in (403, 429, 503):
+                # The browser got past the wall: the status is the challenge's, the page is not.
+                self.stats.inc_value("blocked/browser_passed")
+                return response.replace(status=200)
             if response.status in (403, 429):
                 self.stats.inc_value(f"blocked/http_{response.status}")
             return response
         site = getattr(self.crawler.spider, "site", None)
         if getattr(site, "browser_on_block", False) and not request.meta.get("playwright"):
+            from scrapy_playwright.page import PageMethod  # only sites that declare a browser
+
             self.stats.inc_value("blocked/browser_retry")
-            meta: dict[str, Any] = {**request.meta, "playwright": True, "blocked_retry": True}
+            wait = PageMethod("wait_for_function", PASSED_JS, timeout=BROWSER_WAIT_MS)
+            meta: dict[str, Any] = {
+                **request.meta,
+                "playwright": True,
+                "playwright_page_methods": [wait],
+                "blocked_retry": True,
+            }
             return request.replace(meta=meta, dont_filter=True)
         self.stats.inc_value("blocked/challenge")
         raise IgnoreRequest(f"challenge page instead of {request.url} ({response.status})")

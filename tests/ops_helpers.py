@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -131,3 +131,47 @@ def summaries(output: Path) -> list[dict[str, Any]]:
 def site_name(origin: str) -> str:
     """The ``news`` spider's output name for a local origin."""
     return "news-" + origin.split("://", 1)[1].replace(":", "_")
+
+
+# The wall's script: what a browser runs and a plain HTTP client does not.
+WALL = (
+    b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    b'<div id="challenge-platform">Checking your browser</div><script>'
+    b'setTimeout(() => { document.cookie = "clearance=ok; path=/"; location.reload(); }, 50);'
+    b"</script></body></html>"
+)
+
+
+@contextmanager
+def serve_walled(build: Callable[[str], dict[str, tuple[str, bytes]]]) -> Iterator[str]:
+    """``build(origin)``'s pages, the articles (``/news/...``) behind a challenge wall: without
+    the wall's cookie they answer 503 with the challenge; a client that ran its script gets the
+    page."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            cookie = self.headers.get("Cookie") or ""
+            passed = "clearance=ok" in cookie or not self.path.startswith("/news/")
+            ctype, data = pages.get(self.path, ("text/plain", b"not found"))
+            status = (200 if self.path in pages else 404) if passed else 503
+            if not passed:
+                ctype, data = "text/html; charset=utf-8", WALL
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    pages = build(origin)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield origin
+    finally:
+        server.shutdown()
+        server.server_close()
