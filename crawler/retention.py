@@ -8,8 +8,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPORT_SUFFIX = ".report.json"
-# <site>-<UTC timestamp>-<run id>.jsonl: the project's run files (pipelines.export.RUN_FILE_RE).
-RUN_FILE_RE = re.compile(r"^(?P<site>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<run_id>[0-9a-f]+)\.jsonl$")
+# <site>-<UTC timestamp>-<run id>[-<worker>].jsonl: the project's run files, as
+# pipelines.export.RUN_FILE_RE names them (a distributed crawl's workers add their name).
+RUN_FILE_RE = re.compile(
+    r"^(?P<site>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<run_id>[0-9a-f]+)(?:-(?P<worker>[\w.]+))?\.jsonl$"
+)
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 
 

@@ -42,7 +42,7 @@ BLOCKED = 6
 HEALTH_ALARM = 7
 # A run that fails in several ways reports the first of these; the command's own code is the
 # first of these among its sites.
-PRECEDENCE = (UNEXPECTED, EXPORT_FAILED, FORCED_STOP, FETCHED_NOTHING, BLOCKED, HEALTH_ALARM)
+PRECEDENCE = (UNEXPECTED, EXPORT_FAILED, FORCED_STOP, BLOCKED, FETCHED_NOTHING, HEALTH_ALARM)
 LABELS = {
     OK: "ok",
     UNEXPECTED: "error",
@@ -136,7 +136,7 @@ class Command(ScrapyCommand):
             "spider) concurrently in one process, each to its own file, lock and report, then "
             "writes <OUTPUT_DIR>/crawlall/crawlall-<UTC start>-<id>.summary.json and prints one "
             "line per site. The exit status is 0 when every site finished well, else the first "
-            "failure of: 1 error, 4 export failed, 5 stopped, 3 fetched nothing, 6 blocked, "
+            "failure of: 1 error, 4 export failed, 5 stopped, 6 blocked, 3 fetched nothing, "
             "7 health alarm (with HEALTH_ALARMS_FAIL). --quiet prints nothing on success."
         )
 
