@@ -60,13 +60,6 @@ def test_three_sites_in_one_process_one_blocked(server: SampleServer, tmp_path: 
     assert any(walled_site in line and "blocked" in line for line in lines)
 
 
-def test_quiet_prints_nothing_on_success(server: SampleServer, tmp_path: Path) -> None:
-    proc = crawlall(tmp_path, ["vetogate", "--quiet"], server)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert proc.stdout == "" and proc.stderr == ""
-    assert reports(tmp_path / "output", "vetogate")[0]["items_written"] > 5
-
-
 def test_a_running_site_is_a_failure_of_crawlall_not_of_the_others(
     server: SampleServer, tmp_path: Path
 ) -> None:
