@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from ops_helpers import ROOT, crawlall, reports, serve_challenges, site_name, summaries
 
 from crawler.blocked import is_challenge
+from crawler.commands.crawlall import run_exit_code
 from crawler.sample import SampleServer, Snapshot
 
 REPORT_SCHEMA = Draft202012Validator(
@@ -96,3 +97,17 @@ def test_a_running_site_is_a_failure_of_crawlall_not_of_the_others(
 )
 def test_challenge_pages_are_told_from_pages(status: int, body: bytes, expected: bool) -> None:
     assert is_challenge(status, body) is expected
+
+
+def test_a_site_code_names_the_worst_of_its_faults() -> None:
+    fine = {"finish_reason": "finished", "response_received_count": 12}
+    ok = {"outcome": "ok"}
+    assert run_exit_code(ok, fine, failed=False, alarms_fail=False) == 0
+    alarm = {"outcome": "alarm"}
+    assert run_exit_code(alarm, fine, failed=False, alarms_fail=False) == 0
+    assert run_exit_code(alarm, fine, failed=False, alarms_fail=True) == 7
+    blocked = {"outcome": "blocked"}
+    assert run_exit_code(blocked, {**fine, "response_received_count": 0}, False, False) == 6
+    assert run_exit_code(ok, {**fine, "response_received_count": 0}, False, False) == 3
+    assert run_exit_code(blocked, {**fine, "finish_reason": "shutdown"}, False, False) == 5
+    assert run_exit_code(None, {}, failed=True, alarms_fail=True) == 1

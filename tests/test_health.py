@@ -13,7 +13,7 @@ import generic_site
 import pytest
 from ops_helpers import ROOT, broken_sample, crawlall, reports, scrapy, site_name, summaries
 
-from crawler.health import AlarmRules, alarms, figures_from_records
+from crawler.health import AlarmRules, BlockedRules, alarms, blocked_reasons, figures_from_records
 from crawler.retention import prune_site
 from crawler.sample import SampleServer, Snapshot
 from crawler.state import SQLiteStateStore
@@ -195,3 +195,22 @@ def test_report_page_opens_in_chromium_with_a_section_per_site(history: History)
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+
+def test_blocked_is_told_from_quiet() -> None:
+    def run(records: int, pages: int, **blocked: int) -> dict[str, Any]:
+        return {"records": records, "pages": pages, "blocked": blocked}
+
+    rules = BlockedRules()
+    had_records = [{"records": 12, "outcome": "ok"}] * 3
+    never_had = [{"records": 0, "outcome": "ok"}] * 3
+    # A feed that is suddenly empty where the site always had records: blocked; a quiet site
+    # whose feed is empty, or an empty feed on a run that still wrote records: not.
+    assert blocked_reasons(run(0, 3, empty_feed=1), had_records, rules)
+    assert blocked_reasons(run(0, 3, empty_feed=1), never_had, rules) == []
+    assert blocked_reasons(run(4, 9, empty_feed=1), had_records, rules) == []
+    # A 403/429 storm, even with a few pages through; a stray 403 is not one.
+    assert blocked_reasons(run(2, 10, http_403=6, http_429=2), had_records, rules)
+    assert blocked_reasons(run(9, 30, http_403=1), had_records, rules) == []
+    # A challenge page and nothing written.
+    assert blocked_reasons(run(0, 0, challenge=1), [], rules)
