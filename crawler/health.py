@@ -4,6 +4,7 @@ alarm) against the site's own recent history, kept in the state store for the ne
 from __future__ import annotations
 
 import logging
+import sqlite3
 import statistics
 from collections import Counter
 from collections.abc import Iterable
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from crawler.signals import items_durable
-from crawler.state import StateStore, open_store
+from crawler.state import open_store
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -271,17 +272,11 @@ class HealthMonitor:
         stats, logs the alarms and records the run in the site's history."""
         stats = self.crawler.stats
         figures = run_figures(self.tally, stats.get_stats(), errors)
-        store = self._store()
-        try:
-            history = store.health_history(site, self.alarm_rules.history_runs * 3) if store else []
-            reasons = blocked_reasons(figures, history, self.blocked_rules)
-            raised = [] if reasons else alarms(figures, history, self.alarm_rules)
-            outcome = "blocked" if reasons else "alarm" if raised else "ok"
-            if store is not None:
-                store.record_health(site, run_id, datetime.now(UTC).timestamp(), outcome, figures)
-        finally:
-            if store is not None:
-                store.close()
+        history = self._history(site)
+        reasons = blocked_reasons(figures, history, self.blocked_rules)
+        raised = [] if reasons else alarms(figures, history, self.alarm_rules)
+        outcome = "blocked" if reasons else "alarm" if raised else "ok"
+        self._record(site, run_id, outcome, figures)
         if reasons:
             stats.set_value("blocked/site", 1)
             logger.error("Site %s is blocked: %s", site, "; ".join(reasons))
@@ -298,8 +293,35 @@ class HealthMonitor:
             "health": figures,
         }
 
-    def _store(self) -> StateStore | None:
-        return open_store(self.state_path) if self.state_path else None
+    # The history is an aid: a store that cannot be read or written costs the alarms of this
+    # run (logged), never its report.
+
+    def _history(self, site: str) -> list[dict[str, Any]]:
+        if not self.state_path:
+            return []
+        try:
+            store = open_store(self.state_path)
+            try:
+                return store.health_history(site, self.alarm_rules.history_runs * 3)
+            finally:
+                store.close()
+        except (OSError, sqlite3.Error) as exc:
+            logger.error("Health history of %s unavailable, no alarms this run: %s", site, exc)
+            self.crawler.stats.inc_value("health/history_errors")
+            return []
+
+    def _record(self, site: str, run_id: str, outcome: str, figures: dict[str, Any]) -> None:
+        if not self.state_path:
+            return
+        try:
+            store = open_store(self.state_path)
+            try:
+                store.record_health(site, run_id, datetime.now(UTC).timestamp(), outcome, figures)
+            finally:
+                store.close()
+        except (OSError, sqlite3.Error) as exc:
+            logger.error("Could not record the health of %s's run: %s", site, exc)
+            self.crawler.stats.inc_value("health/history_errors")
 
 
 _MONITORS: WeakKeyDictionary[Crawler, HealthMonitor] = WeakKeyDictionary()
