@@ -147,6 +147,12 @@ def _svg(fig: Any, salt: str) -> str:
     return text[text.index("<svg") :]
 
 
+def _label(site: SiteData, what: str) -> str:
+    """A chart title: matplotlib draws Arabic letters unjoined and left to right, so a name that
+    is not ASCII (the host of an Arabic domain) stays in the section's HTML heading only."""
+    return f"{site.name}: {what}" if site.name.isascii() else what
+
+
 def _time_axis(ax: Any) -> None:
     # Runs a minute or months apart: the concise formatter labels both readably.
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
@@ -163,7 +169,7 @@ def chart_records(site: SiteData) -> str:
         pts = [(r.started, r.records) for r in site.runs if r.outcome == outcome]
         if pts:
             ax.scatter(*zip(*pts, strict=True), color=colour, label=outcome, zorder=3, s=18)
-    ax.set_title(f"{site.name}: records per run")
+    ax.set_title(_label(site, "records per run"))
     ax.set_ylabel("records")
     ax.set_ylim(bottom=0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
@@ -177,7 +183,7 @@ def chart_coverage(site: SiteData) -> str:
     for name in COVERAGE_FIELDS:
         values = [100 * (r.health["coverage"].get(name) or 0) for r in runs]  # type: ignore[index]
         ax.plot([r.started for r in runs], values, marker="o", markersize=3, label=name)
-    ax.set_title(f"{site.name}: field coverage (% of records)")
+    ax.set_title(_label(site, "field coverage (% of records)"))
     ax.set_ylim(-3, 103)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     _time_axis(ax)
@@ -197,7 +203,7 @@ def chart_sources(site: SiteData) -> str:
         ax.bar(range(len(runs)), values, bottom=bottom, label=name)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(range(len(runs)), labels, rotation=30, ha="right", fontsize=7)
-    ax.set_title(f"{site.name}: body source (% of records per run)")
+    ax.set_title(_label(site, "body source (% of records per run)"))
     ax.set_ylim(0, 100)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     return _svg(fig, f"{site.name}-sources")
@@ -212,7 +218,7 @@ def chart_noise(site: SiteData, top: int = 10) -> str | None:
     rules = totals.most_common(top)[::-1]
     fig, ax = plt.subplots(figsize=(7, 0.4 * len(rules) + 1))
     ax.barh([name for name, _ in rules], [n for _, n in rules], color="#5b8c5a")
-    ax.set_title(f"{site.name}: noise lines removed per rule (all runs shown)")
+    ax.set_title(_label(site, "noise lines removed per rule (all runs shown)"))
     ax.set_xlabel("lines")
     return _svg(fig, f"{site.name}-noise")
 
