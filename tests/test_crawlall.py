@@ -30,11 +30,27 @@ def server() -> Iterator[SampleServer]:
 
 
 def test_three_sites_in_one_process_one_blocked(server: SampleServer, tmp_path: Path) -> None:
-    with generic_site.serve() as (blog, _), serve_challenges() as walled:
-        proc = crawlall(tmp_path, ["vetogate", f"news:{blog}/", f"news:{walled}/"], server)
     out = tmp_path / "output"
+    with generic_site.serve() as (blog, _), serve_challenges() as walled:
+        # Two empty files of earlier runs: retention keeps the newest one (beside this run's).
+        old = out / site_name(walled)
+        old.mkdir(parents=True)
+        for stamp in ("20261101T000000Z", "20261102T000000Z"):
+            name = f"{site_name(walled)}-{stamp}-0000abcd.jsonl"
+            (old / name).write_bytes(b"")
+            (old / (name + ".report.json")).write_text("{}", encoding="utf-8")
+        proc = crawlall(
+            tmp_path,
+            ["vetogate", f"news:{blog}/", f"news:{walled}/"],
+            server,
+            settings={"OUTPUT_KEEP_EMPTY_RUNS": 1},
+        )
     assert proc.returncode == 6, proc.stderr[-3000:]
     blog_site, walled_site = site_name(blog), site_name(walled)
+    kept = sorted(p.name[len(walled_site) + 1 :][:16] for p in (out / walled_site).glob("*.jsonl"))
+    assert kept[0] == "20261102T000000Z" and len(kept) == 2, kept
+    (out / walled_site / f"{walled_site}-20261102T000000Z-0000abcd.jsonl.report.json").unlink()
+    (out / walled_site / f"{walled_site}-20261102T000000Z-0000abcd.jsonl").unlink()
     # A file and a report per site, in its own folder, each with its own lock.
     for site in ("vetogate", blog_site, walled_site):
         (report,) = reports(out, site)
