@@ -37,6 +37,17 @@ PASSED_JS = (
 BROWSER_WAIT_MS = 15_000
 
 
+# A feed or sitemap (its root element near the top) without a single entry. Read with two
+# regular expressions instead of parsing: the spider parses the document anyway.
+FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|urlset|sitemapindex|rdf)[\s>/]", re.IGNORECASE)
+FEED_ENTRY = re.compile(rb"<(?:[\w-]+:)?(?:item|entry|url|sitemap)[\s>/]", re.IGNORECASE)
+
+
+def is_empty_feed(body: bytes) -> bool:
+    """Whether a response is a feed or sitemap that lists nothing (gzip bodies are not judged)."""
+    return bool(FEED_ROOT.search(body[:2048])) and not FEED_ENTRY.search(body)
+
+
 def is_challenge(status: int, body: bytes) -> bool:
     """Whether a response is an anti-bot challenge rather than the page asked for."""
     head = body[:SCAN_BYTES]
@@ -51,10 +62,10 @@ class BlockedMiddleware:
     Placed between HTTP compression (590, so bodies are decoded) and retries (550, so a 503
     challenge is not retried as a server error). A challenge of a site whose registry entry says
     ``browser_on_block`` is fetched again once through headless Chromium
-    (``blocked/browser_retry``); any other challenge is dropped (``blocked/challenge``). 403 and
-    429 answers go on to Scrapy's usual handling and are counted (``blocked/http_403``,
-    ``blocked/http_429``); the run's verdict is drawn from these counts at its end
-    (``crawler.health``).
+    (``blocked/browser_retry``); any other challenge is dropped (``blocked/challenge``). Feeds and
+    sitemaps that list nothing are counted (``blocked/empty_feed``); 403 and 429 answers go on
+    to Scrapy's usual handling and are counted (``blocked/http_403``, ``blocked/http_429``); the
+    run's verdict is drawn from these counts at its end (``crawler.health``).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -67,6 +78,10 @@ class BlockedMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         if not is_challenge(response.status, response.body):
+            if response.status == 200 and is_empty_feed(response.body):
+                # Counted, not judged: an empty feed is a block only where the site's earlier
+                # runs had records (crawler.health).
+                self.stats.inc_value("blocked/empty_feed")
             if request.meta.get("blocked_retry") and response.status in (403, 429, 503):
                 # The browser got past the wall: the status is the challenge's, the page is not.
                 self.stats.inc_value("blocked/browser_passed")

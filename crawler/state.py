@@ -561,7 +561,7 @@ class SQLiteStateStore:
                 "VALUES (?, ?, ?, ?, ?)",
                 (site, run_id, at, outcome, json.dumps(figures, ensure_ascii=False)),
             )
-            # Months of runs every 30 minutes: the alarms need ten, the report page a few hundred.
+            # Months of runs every 30 minutes: the alarms need ten; a few hundred stay to look back.
             self._db.execute(
                 "DELETE FROM health_runs WHERE site = ? AND n NOT IN (SELECT n FROM health_runs "
                 "WHERE site = ? ORDER BY at DESC, n DESC LIMIT ?)",

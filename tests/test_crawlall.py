@@ -11,7 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from ops_helpers import ROOT, crawlall, reports, serve_challenges, site_name, summaries
 
-from crawler.blocked import is_challenge
+from crawler.blocked import is_challenge, is_empty_feed
 from crawler.commands.crawlall import run_exit_code
 from crawler.sample import SampleServer, Snapshot
 
@@ -127,3 +127,27 @@ def test_a_site_code_names_the_worst_of_its_faults() -> None:
     assert run_exit_code(ok, {**fine, "response_received_count": 0}, False, False) == 3
     assert run_exit_code(blocked, {**fine, "finish_reason": "shutdown"}, False, False) == 5
     assert run_exit_code(None, {}, failed=True, alarms_fail=True) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>',
+            True,
+        ),
+        (
+            b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>',
+            True,
+        ),
+        (
+            b"<?xml version='1.0'?><rss><channel><item><title>t</title></item></channel></rss>",
+            False,
+        ),
+        (b'<urlset xmlns="x"><url><loc>https://a.example/1</loc></url></urlset>', False),
+        (b"<feed xmlns='http://www.w3.org/2005/Atom'><entry><id>1</id></entry></feed>", False),
+        (b"<!DOCTYPE html><html><body><p>no feed here</p></body></html>", False),
+    ],
+)
+def test_an_empty_feed_is_told_from_a_feed(body: bytes, expected: int) -> None:
+    assert is_empty_feed(body) is bool(expected)

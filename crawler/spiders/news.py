@@ -283,12 +283,7 @@ class NewsSpider(Spider):
             self.logger.warning("not a sitemap or feed: %s", response.url)
             return
         stats.inc_value(f"discovery/{kind}")
-        links = list(discovery.parse_xml_links(response.body, response.url))
-        if not links:
-            # Counted, not judged: an empty feed is a block only where the site's history had
-            # records (crawler.health).
-            stats.inc_value("blocked/empty_feed")
-        for link in links:
+        for link in discovery.parse_xml_links(response.body, response.url):
             when = discovery.to_datetime(link.published, self._timezone(link.url))
             if link.is_sitemap:
                 if when is not None and when < self.since:
