@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,13 +14,20 @@ from ops_helpers import ROOT, crawlall, reports, serve_challenges, site_name, su
 
 from crawler.blocked import is_challenge, is_empty_feed
 from crawler.commands.crawlall import run_exit_code
-from crawler.sample import SampleServer, Snapshot
+from crawler.sample import Pages, SampleServer, Snapshot, serve_pages
+from crawler.state import SQLiteStateStore
 
 REPORT_SCHEMA = Draft202012Validator(
     json.loads((ROOT / "schema" / "run-report.schema.json").read_text(encoding="utf-8"))
 )
 SUMMARY_SCHEMA = Draft202012Validator(
     json.loads((ROOT / "schema" / "crawlall-summary.schema.json").read_text(encoding="utf-8"))
+)
+
+
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>'
 )
 
 
@@ -151,3 +159,26 @@ def test_a_site_code_names_the_worst_of_its_faults() -> None:
 )
 def test_an_empty_feed_is_told_from_a_feed(body: bytes, expected: int) -> None:
     assert is_empty_feed(body) is bool(expected)
+
+
+def test_a_feed_suddenly_empty_is_a_block(tmp_path: Path) -> None:
+    def build(origin: str) -> Pages:
+        return {
+            "/robots.txt": ("text/plain", f"User-agent: *\nSitemap: {origin}/news.xml\n"),
+            "/news.xml": ("application/xml", EMPTY_SITEMAP),
+            "/sitemap.xml": ("application/xml", EMPTY_SITEMAP),
+            "/": ("text/html; charset=utf-8", "<html><body><p>أهلا</p></body></html>"),
+        }
+
+    with serve_pages(build) as (origin, _):
+        site = site_name(origin)
+        # The site's earlier run had records: today's empty sitemaps are not a quiet day.
+        store = SQLiteStateStore(tmp_path / "state" / "crawler.sqlite3")
+        store.record_health(site, "earlier", time.time() - 1800, "ok", {"records": 9})
+        store.close()
+        proc = crawlall(tmp_path, [f"news:{origin}/"])
+    assert proc.returncode == 6, proc.stdout + proc.stderr[-3000:]
+    (report,) = reports(tmp_path / "output", site)
+    assert report["outcome"] == "blocked"
+    assert report["health"]["blocked"]["empty_feed"] == 2
+    assert "came back empty" in report["blocked_reasons"][0]
