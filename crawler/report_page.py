@@ -253,6 +253,33 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
+def runs_table(site: SiteData, last: int = 8) -> str:
+    """The latest runs' main figures, newest first."""
+
+    def share(run: Run, name: str) -> str:
+        value = ((run.health or {}).get("coverage") or {}).get(name)
+        return "-" if value is None else f"{value:.0%}"
+
+    rows = []
+    for run in reversed(site.runs[-last:]):
+        health = run.health or {}
+        median = (health.get("body_length") or {}).get("median")
+        generic = (health.get("body_sources") or {}).get("generic", 0.0) if run.records else None
+        rows.append(
+            [
+                f'<span class="ltr">{run.started:%Y-%m-%d %H:%M}</span>',
+                f"<span class={_e(run.outcome)}>{_e(run.outcome)}</span>",
+                str(run.records),
+                share(run, "date"),
+                share(run, "authors"),
+                "-" if median is None else str(median),
+                "-" if generic is None else f"{generic:.0%}",
+            ]
+        )
+    headers = ["التشغيل", "النتيجة", "السجلات", "بتاريخ", "بكاتب", "وسيط طول النص", "احتياطي عام"]
+    return _table(headers, rows)
+
+
 def site_section(site: SiteData) -> str:
     last = site.runs[-1]
     parts = [
@@ -260,6 +287,8 @@ def site_section(site: SiteData) -> str:
         f'<h2>الموقع: <span class="ltr">{_e(site.name)}</span></h2>',
         f"<p>{len(site.runs)} تشغيل، آخرها <span class=ltr>{last.started:%Y-%m-%d %H:%M}</span>"
         f" UTC: {last.records} سجل، النتيجة <b class={_e(last.outcome)}>{_e(last.outcome)}</b></p>",
+        "<h3>آخر التشغيلات</h3>",
+        runs_table(site),
         "<h3>السجلات في كل تشغيل</h3>",
         f'<figure class="chart" data-chart="records">{chart_records(site)}</figure>',
         "<h3>اكتمال الحقول عبر الزمن</h3>",
