@@ -111,12 +111,15 @@ def test_a_running_site_is_a_failure_of_crawlall_not_of_the_others(
     ("status", "body", "expected"),
     [
         (503, b"<title>Just a moment...</title>", True),
-        (200, b'<script src="/cdn-cgi/challenge-platform/x.js"></script>', True),
+        (200, b'<script src="/cdn-cgi/challenge-platform/h/b/orchestrate/v1"></script>', True),
         (403, b"<p>Please complete the captcha to continue</p>", True),
         (200, b"<p>captcha</p>", True),
         # An article with a comment form's captcha is an article.
         (200, b"<article>" + "نص الخبر ".encode() * 4000 + b"<div class=g-recaptcha>", False),
         (403, b"<p>Forbidden</p>", False),
+        # Cloudflare's script on an ordinary page of a site behind it is not a wall.
+        (200, b'<script src="/cdn-cgi/challenge-platform/scripts/jsd/main.js"></script>', False),
+        (200, b"<TITLE>Attention Required! | Cloudflare</TITLE>", True),
     ],
 )
 def test_challenge_pages_are_told_from_pages(status: int, body: bytes, expected: bool) -> None:
