@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ops_helpers import ROOT, serve_walled
+from ops_fixtures import ROOT, serve_walled
 
 CHROMIUM = "/usr/bin/chromium"
 PARAGRAPHS = [

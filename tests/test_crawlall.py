@@ -10,7 +10,7 @@ from pathlib import Path
 import generic_site
 import pytest
 from jsonschema import Draft202012Validator
-from ops_helpers import ROOT, crawlall, reports, serve_challenges, site_name, summaries
+from ops_fixtures import ROOT, crawlall, reports, serve_challenges, site_name, summaries
 
 from crawler.blocked import is_challenge, is_empty_feed
 from crawler.commands.crawlall import run_exit_code

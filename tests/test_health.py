@@ -11,7 +11,7 @@ from typing import Any
 
 import generic_site
 import pytest
-from ops_helpers import ROOT, broken_sample, crawlall, reports, scrapy, site_name, summaries
+from ops_fixtures import ROOT, broken_sample, crawlall, reports, scrapy, site_name, summaries
 
 from crawler.health import AlarmRules, BlockedRules, alarms, blocked_reasons, figures_from_records
 from crawler.retention import prune_site
