@@ -1,5 +1,5 @@
 """One self-contained HTML page over an output folder's run reports and dumps: a section per site
-with matplotlib charts inlined as SVG, tables of duplicate clusters, errors and alarms; no network."""
+with matplotlib charts inlined as SVG, tables of duplicate clusters, errors and alarms."""
 
 from __future__ import annotations
 
