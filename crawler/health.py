@@ -294,7 +294,8 @@ class HealthMonitor:
         }
 
     # The history is an aid: a store that cannot be read or written costs the alarms of this
-    # run (logged), never its report.
+    # run (a warning: on a full disk the export's ERROR line is the one that matters), never its
+    # report.
 
     def _history(self, site: str) -> list[dict[str, Any]]:
         if not self.state_path:
@@ -306,7 +307,7 @@ class HealthMonitor:
             finally:
                 store.close()
         except (OSError, sqlite3.Error) as exc:
-            logger.error("Health history of %s unavailable, no alarms this run: %s", site, exc)
+            logger.warning("Health history of %s unavailable, no alarms this run: %s", site, exc)
             self.crawler.stats.inc_value("health/history_errors")
             return []
 
@@ -320,7 +321,7 @@ class HealthMonitor:
             finally:
                 store.close()
         except (OSError, sqlite3.Error) as exc:
-            logger.error("Could not record the health of %s's run: %s", site, exc)
+            logger.warning("Could not record the health of %s's run: %s", site, exc)
             self.crawler.stats.inc_value("health/history_errors")
 
 

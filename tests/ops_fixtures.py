@@ -69,7 +69,8 @@ def broken_sample(base: Path) -> Path:
         html = page.read_text(encoding="latin-1")
         html = html.replace('class="article-body"', 'class="story-text-v2"')
         html = re.sub(r"<time\b[^>]*>.*?</time>", "", html, flags=re.S)
-        html = re.sub(r'"date(Published|Modified|Created)"', r'"x\1"', html)
+        html = re.sub(r'"date(Published|Modified|Created)"\s*:\s*"[^"]*",?', "", html)
+        html = re.sub(r"/\d{4}/\d{1,2}/\d{1,2}/", "/", html)  # dated image paths
         html = re.sub(r"<meta[^>]+(published|modified)_time[^>]*>", "", html)
         html = re.sub(r'<(\w+) class="date"[^>]*>.*?</\1>', "", html, flags=re.S)
         html = re.sub(r"date \d{4}-\d{2}-\d{2}", "", html)

@@ -10,12 +10,13 @@ from pathlib import Path
 import generic_site
 import pytest
 from jsonschema import Draft202012Validator
-from ops_fixtures import ROOT, crawlall, reports, serve_challenges, site_name, summaries
+from ops_fixtures import ROOT, crawlall, reports, scrapy, serve_challenges, site_name, summaries
 
 from crawler.blocked import is_challenge, is_empty_feed
-from crawler.commands.crawlall import run_exit_code
+from crawler.commands.crawlall import site_exit_code
 from crawler.sample import Pages, SampleServer, Snapshot, serve_pages
 from crawler.state import SQLiteStateStore
+from pipelines.export import ExportLockError
 
 REPORT_SCHEMA = Draft202012Validator(
     json.loads((ROOT / "schema" / "run-report.schema.json").read_text(encoding="utf-8"))
@@ -100,10 +101,10 @@ def test_a_running_site_is_a_failure_of_crawlall_not_of_the_others(
             proc = crawlall(tmp_path, ["vetogate", f"news:{blog}/"], server)
     finally:
         os.close(fd)
-    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert proc.returncode == 8, proc.stderr[-3000:]
     (summary,) = summaries(tmp_path / "output")
     codes = {s["site"]: s["exit_code"] for s in summary["sites"]}
-    assert codes == {"vetogate": 1, site_name(blog): 0}
+    assert codes == {"vetogate": 8, site_name(blog): 0}
     assert "ExportLockError" in summary["sites"][0]["error"]
 
 
@@ -127,17 +128,17 @@ def test_challenge_pages_are_told_from_pages(status: int, body: bytes, expected:
 
 
 def test_a_site_code_names_the_worst_of_its_faults() -> None:
-    fine = {"finish_reason": "finished", "response_received_count": 12}
-    ok = {"outcome": "ok"}
-    assert run_exit_code(ok, fine, failed=False, alarms_fail=False) == 0
-    alarm = {"outcome": "alarm"}
-    assert run_exit_code(alarm, fine, failed=False, alarms_fail=False) == 0
-    assert run_exit_code(alarm, fine, failed=False, alarms_fail=True) == 7
-    blocked = {"outcome": "blocked"}
-    assert run_exit_code(blocked, {**fine, "response_received_count": 0}, False, False) == 6
-    assert run_exit_code(ok, {**fine, "response_received_count": 0}, False, False) == 3
-    assert run_exit_code(blocked, {**fine, "finish_reason": "shutdown"}, False, False) == 5
-    assert run_exit_code(None, {}, failed=True, alarms_fail=True) == 1
+    fine = {"finish_reason": "finished", "downloader/response_status_count/200": 12}
+    assert site_exit_code(fine, None, alarms_fail=False) == 0
+    alarm = {**fine, "health/outcome": "alarm"}
+    assert site_exit_code(alarm, None, alarms_fail=False) == 0
+    assert site_exit_code(alarm, None, alarms_fail=True) == 7
+    walled = {"finish_reason": "finished", "blocked/site": 1, "health/outcome": "blocked"}
+    assert site_exit_code(walled, None, alarms_fail=False) == 6
+    assert site_exit_code({"finish_reason": "finished"}, None, alarms_fail=False) == 3
+    assert site_exit_code({**walled, "finish_reason": "shutdown"}, None, alarms_fail=False) == 5
+    assert site_exit_code({}, ExportLockError("held"), alarms_fail=True) == 8
+    assert site_exit_code({}, ValueError("bad"), alarms_fail=True) == 1
 
 
 @pytest.mark.parametrize(
@@ -185,3 +186,14 @@ def test_a_feed_suddenly_empty_is_a_block(tmp_path: Path) -> None:
     assert report["outcome"] == "blocked"
     assert report["health"]["blocked"]["empty_feed"] == 2
     assert "came back empty" in report["blocked_reasons"][0]
+
+
+def test_scrapy_crawl_exits_6_for_a_blocked_site(tmp_path: Path) -> None:
+    with serve_challenges() as walled:
+        proc = scrapy(
+            "crawl", "news", "-a", f"urls={walled}/",
+            "-s", f"OUTPUT_DIR={tmp_path / 'output'}",
+            "-s", f"STATE_PATH={tmp_path / 'state' / 'crawler.sqlite3'}",
+        )  # fmt: skip
+    assert proc.returncode == 6, proc.stderr[-3000:]
+    assert "site blocked (challenge: " in proc.stderr

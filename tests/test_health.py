@@ -72,7 +72,7 @@ def test_a_layout_change_raises_date_and_body_alarms_for_that_site_only(
     names = {a["name"] for a in last["alarms"]}
     assert {"date_coverage", "generic_share"} <= names, last["alarms"]
     assert last["outcome"] == "alarm" and last["alarms_fail"] is True
-    assert last["health"]["coverage"]["date"] < 0.2 <= first["health"]["coverage"]["date"]
+    assert last["health"]["coverage"]["date"] < 0.5 * first["health"]["coverage"]["date"]
     assert last["stats"]["health/alarm/date_coverage"] == 1
     assert "Health alarm for vetogate: date_coverage" in proc.stderr
     blog_runs = reports(out, site_name(history.blog))

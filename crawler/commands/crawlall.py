@@ -17,11 +17,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
+from crawler import exitcodes
+from crawler.commands.crawl import _storage_failure
 from crawler.retention import prune_summaries
 from crawler.sites import BY_NAME, SITES
 from pipelines.export import (
     REPORT_SUFFIX,
     STAMP_FORMAT,
+    ExportLockError,
     dump_report,
     new_run_id,
     run_context,
@@ -31,49 +34,36 @@ from pipelines.export import (
 
 SUMMARY_VERSION = 1
 
-# The project's exit codes (README "Exit codes"); crawlall maps each site's run to one.
-OK = 0
-UNEXPECTED = 1
-USAGE = 2
-FETCHED_NOTHING = 3
-EXPORT_FAILED = 4
-FORCED_STOP = 5
-BLOCKED = 6
-HEALTH_ALARM = 7
-# A run that fails in several ways reports the first of these; the command's own code is the
-# first of these among its sites.
-PRECEDENCE = (UNEXPECTED, EXPORT_FAILED, FORCED_STOP, BLOCKED, FETCHED_NOTHING, HEALTH_ALARM)
+# A run that fails in several ways has the first code crawl_exit_code finds; the command's own
+# code is the first of these among its sites.
+PRECEDENCE = (
+    exitcodes.ERROR,
+    exitcodes.LOCKED,
+    exitcodes.EXPORT_FAILED,
+    exitcodes.STOPPED,
+    exitcodes.BLOCKED,
+    exitcodes.FETCHED_NOTHING,
+    exitcodes.HEALTH_ALARM,
+)
 LABELS = {
-    OK: "ok",
-    UNEXPECTED: "error",
-    FETCHED_NOTHING: "fetched nothing",
-    EXPORT_FAILED: "export failed",
-    FORCED_STOP: "stopped",
-    BLOCKED: "blocked",
-    HEALTH_ALARM: "alarm",
+    exitcodes.OK: "ok",
+    exitcodes.ERROR: "error",
+    exitcodes.FETCHED_NOTHING: "fetched nothing",
+    exitcodes.EXPORT_FAILED: "export failed",
+    exitcodes.STOPPED: "stopped",
+    exitcodes.BLOCKED: "blocked",
+    exitcodes.HEALTH_ALARM: "alarm",
+    exitcodes.LOCKED: "locked",
 }
 
 
-def run_exit_code(
-    report: dict[str, Any] | None, stats: dict[str, Any], failed: bool, alarms_fail: bool
-) -> int:
-    """The exit code of one site's run, from its report and stats."""
-    codes = set()
-    if failed:
-        codes.add(UNEXPECTED)
-    reason = stats.get("finish_reason")
-    if reason == "export_failed" or (not failed and report is None):
-        codes.add(EXPORT_FAILED)
-    if reason == "shutdown":
-        codes.add(FORCED_STOP)
-    outcome = (report or {}).get("outcome") or stats.get("health/outcome")
-    if not failed and not stats.get("response_received_count") and outcome != "blocked":
-        codes.add(FETCHED_NOTHING)
-    if outcome == "blocked":
-        codes.add(BLOCKED)
-    if outcome == "alarm" and alarms_fail:
-        codes.add(HEALTH_ALARM)
-    return next((c for c in PRECEDENCE if c in codes), OK)
+def site_exit_code(stats: dict[str, Any], failure: BaseException | None, alarms_fail: bool) -> int:
+    """The exit code of one site's run, as ``scrapy crawl`` gives it (``crawler.exitcodes``)."""
+    if failure is not None:
+        if isinstance(failure, ExportLockError):
+            return exitcodes.LOCKED
+        return exitcodes.EXPORT_FAILED if _storage_failure(failure) else exitcodes.ERROR
+    return exitcodes.crawl_exit_code(stats, **exitcodes.verdicts(stats, alarms_fail))
 
 
 @dataclass
@@ -135,9 +125,10 @@ class Command(ScrapyCommand):
             "Runs the named sites (all registered sites without names; news:URL,... for the news "
             "spider) concurrently in one process, each to its own file, lock and report, then "
             "writes <OUTPUT_DIR>/crawlall/crawlall-<UTC start>-<id>.summary.json and prints one "
-            "line per site. The exit status is 0 when every site finished well, else the first "
-            "failure of: 1 error, 4 export failed, 5 stopped, 6 blocked, 3 fetched nothing, "
-            "7 health alarm (with HEALTH_ALARMS_FAIL). --quiet prints nothing on success."
+            "line per site. Each site gets the exit code scrapy crawl would give it; the command "
+            "exits 0 when every site's is 0, else with the first of 1 error, 8 locked, 4 export "
+            "failed, 5 stopped, 6 blocked, 3 fetched nothing, 7 health alarm (with "
+            "HEALTH_ALARMS_FAIL). --quiet prints nothing on success."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -189,15 +180,15 @@ class Command(ScrapyCommand):
             self._result(target, crawler, failures.get(id(crawler)), alarms_fail)
             for target, crawler, _ in runs
         ]
-        code = next((c for c in PRECEDENCE if any(r.exit_code == c for r in results)), OK)
+        code = next((c for c in PRECEDENCE if any(r.exit_code == c for r in results)), 0)
         summary = self._summary(results, started, code, alarms_fail)
         path = self._write(summary, started)
         self.exitcode = code
-        if code != OK or not opts.quiet:
+        if code != exitcodes.OK or not opts.quiet:
             out = sys.stdout
             for r in results:
                 out.write(_line(r) + "\n")
-            failed = [r.site for r in results if r.exit_code != OK]
+            failed = [r.site for r in results if r.exit_code != exitcodes.OK]
             verdict = f"failed: {', '.join(failed)}" if failed else "all ok"
             out.write(f"crawlall: {len(results)} sites, {verdict}; exit {code} -> {path}\n")
 
@@ -216,7 +207,7 @@ class Command(ScrapyCommand):
             report_file = outputs[0].path.with_name(outputs[0].path.name + REPORT_SUFFIX)
             if report_file.exists():
                 report = json.loads(report_file.read_text(encoding="utf-8"))
-        code = run_exit_code(report, stats, failure is not None, alarms_fail)
+        code = site_exit_code(stats, failure, alarms_fail)
         outcome = (report or {}).get("outcome") or ("error" if failure else "unknown")
         return SiteResult(
             site=site,
@@ -244,7 +235,7 @@ class Command(ScrapyCommand):
             "elapsed_seconds": round((finished - started).total_seconds(), 3),
             "exit_code": code,
             "alarms_fail": alarms_fail,
-            "failed_sites": [r.site for r in results if r.exit_code != OK],
+            "failed_sites": [r.site for r in results if r.exit_code != exitcodes.OK],
             "sites": [asdict(r) for r in results],
         }
 
