@@ -4,7 +4,6 @@ alarm) against the site's own recent history, kept in the state store for the ne
 from __future__ import annotations
 
 import logging
-import sqlite3
 import statistics
 from collections import Counter
 from collections.abc import Iterable
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from crawler.signals import items_durable
-from crawler.state import open_store
+from crawler.stores import open_state_store
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -236,13 +235,14 @@ class HealthMonitor:
         alarm_rules: AlarmRules,
         blocked_rules: BlockedRules,
         alarms_fail: bool,
-        state_path: str | None,
+        store: dict[str, Any] | None,
     ) -> None:
         self.crawler = crawler
         self.alarm_rules = alarm_rules
         self.blocked_rules = blocked_rules
         self.alarms_fail = alarms_fail
-        self.state_path = state_path
+        self.store = store
+        """The settings that name the state store (``crawler.stores``); ``None``: no history."""
         self.tally = RecordTally()
         crawler.signals.connect(self.on_durable, signal=items_durable)
 
@@ -258,8 +258,10 @@ class HealthMonitor:
             min_share=s.getfloat("BLOCKED_MIN_SHARE", 0.5),
             min_responses=s.getint("BLOCKED_MIN_RESPONSES", 3),
         )
-        state = s.get("STATE_PATH") if s.getbool("HEALTH_HISTORY_ENABLED", True) else None
-        return cls(crawler, alarm_rules, blocked_rules, s.getbool("HEALTH_ALARMS_FAIL"), state)
+        store = None
+        if s.getbool("HEALTH_HISTORY_ENABLED", True):
+            store = {k: s.get(k) for k in ("STATE_PATH", "REDIS_URL", "REDIS_KEY_PREFIX")}
+        return cls(crawler, alarm_rules, blocked_rules, s.getbool("HEALTH_ALARMS_FAIL"), store)
 
     def on_durable(self, items: list[dict[str, Any]], recovered: bool = False, **_: Any) -> None:
         if recovered:  # a killed earlier run's records: not this run's health
@@ -298,29 +300,29 @@ class HealthMonitor:
     # report.
 
     def _history(self, site: str) -> list[dict[str, Any]]:
-        if not self.state_path:
+        if self.store is None:
             return []
         try:
-            store = open_store(self.state_path)
+            store = open_state_store(self.store)
             try:
                 return store.health_history(site, self.alarm_rules.history_runs * 3)
             finally:
                 store.close()
-        except (OSError, sqlite3.Error) as exc:
+        except Exception as exc:  # noqa: BLE001 - SQLite, Redis or the disk: never the report
             logger.warning("Health history of %s unavailable, no alarms this run: %s", site, exc)
             self.crawler.stats.inc_value("health/history_errors")
             return []
 
     def _record(self, site: str, run_id: str, outcome: str, figures: dict[str, Any]) -> None:
-        if not self.state_path:
+        if self.store is None:
             return
         try:
-            store = open_store(self.state_path)
+            store = open_state_store(self.store)
             try:
                 store.record_health(site, run_id, datetime.now(UTC).timestamp(), outcome, figures)
             finally:
                 store.close()
-        except (OSError, sqlite3.Error) as exc:
+        except Exception as exc:  # noqa: BLE001 - SQLite, Redis or the disk: never the report
             logger.warning("Could not record the health of %s's run: %s", site, exc)
             self.crawler.stats.inc_value("health/history_errors")
 

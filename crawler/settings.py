@@ -61,7 +61,7 @@ FEED_STORAGES = {
     "": "pipelines.export.CrashSafeFileFeedStorage",
     "file": "pipelines.export.CrashSafeFileFeedStorage",
 }
-ADDONS = {"pipelines.export.ExportAddon": 0}
+ADDONS = {"pipelines.export.ExportAddon": 0, "crawler.stores.RedisAddon": 0}
 EXTENSIONS = {"pipelines.export.ExportRun": 0}
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 300,
@@ -93,3 +93,11 @@ BLOCKED_MIN_RESPONSES = 3  # ... and at least this many of them
 # summaries older than that many days (0 keeps them forever).
 OUTPUT_KEEP_EMPTY_RUNS = 48
 OUTPUT_RETENTION_DAYS = 0
+
+# Distributed crawling (README "Distributed crawling on Redis"): with REDIS_URL set, requests go
+# through scrapy-redis's shared queue and dupefilter and the state store lives in Redis; each
+# process is one worker (REDIS_WORKER_ID, default the host name) with its own output file.
+REDIS_URL = None
+REDIS_KEY_PREFIX = "crawler"
+REDIS_WORKER_ID = None
+REDIS_WORKER_TIMEOUT = 30.0  # seconds without heartbeat before a worker's requests are requeued

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,11 +13,13 @@ from typing import Any
 import generic_site
 import pytest
 from ops_fixtures import ROOT, broken_sample, crawlall, reports, scrapy, site_name, summaries
+from redis_helpers import REDIS_SERVER, redis_server
 
 from crawler.health import AlarmRules, BlockedRules, alarms, blocked_reasons, figures_from_records
 from crawler.retention import prune_site
 from crawler.sample import SampleServer, Snapshot
 from crawler.state import SQLiteStateStore
+from crawler.stores import open_state_store
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -102,15 +105,26 @@ def test_alarms_need_history_and_a_sharp_fall() -> None:
     assert alarms(zero, quiet_past, rules) == []  # a site that sometimes has nothing new
 
 
-def test_health_history_is_kept_per_site_newest_first(tmp_path: Path) -> None:
-    store = SQLiteStateStore(tmp_path / "s.sqlite3")
-    for n in range(3):
-        store.record_health("a", f"r{n}", 1000.0 + n, "ok", {"records": n})
-    store.record_health("b", "x", 5000.0, "blocked", {"records": 0})
-    history = store.health_history("a", 2)
-    assert [(h["run_id"], h["records"]) for h in history] == [("r2", 2), ("r1", 1)]
-    assert store.health_history("b", 10)[0]["outcome"] == "blocked"
-    store.close()
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_health_history_is_kept_per_site_newest_first(tmp_path: Path, backend: str) -> None:
+    with ExitStack() as stack:
+        settings = {"STATE_PATH": str(tmp_path / "s.sqlite3")}
+        if backend == "redis":
+            if not Path(REDIS_SERVER).exists():
+                pytest.skip("redis-server is not installed")
+            settings["REDIS_URL"] = stack.enter_context(redis_server(tmp_path / "redis"))
+        store = open_state_store(settings)
+        stack.callback(store.close)
+        for n in range(3):
+            store.record_health("a", f"r{n}", 1000.0 + n, "ok", {"records": n, "x": "نص"})
+        store.record_health("b", "x", 5000.0, "blocked", {"records": 0})
+        history = store.health_history("a", 2)
+        assert [(h["run_id"], h["records"], h["x"]) for h in history] == [
+            ("r2", 2, "نص"),
+            ("r1", 1, "نص"),
+        ]
+        assert store.health_history("b", 10)[0]["outcome"] == "blocked"
+        assert store.health_history("c", 10) == []
 
 
 def test_retention_removes_old_empty_runs_and_keeps_records(tmp_path: Path) -> None:
