@@ -18,6 +18,9 @@ DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
 # Fewer items in flight per response measured faster on a 2-core machine than Scrapy's 100.
 CONCURRENT_ITEMS = 8
+# Scrapy's downloader, except that a site never gets more requests at once than its slot allows
+# (crawler/downloader.py: under the asyncio reactor Scrapy 2.19 sends a slot's whole queue).
+DOWNLOADER = "crawler.downloader.SlotLimitDownloader"
 
 # The modern asyncio reactor, which scrapy-playwright requires for pages that need a browser.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
