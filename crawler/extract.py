@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import html as html_lib
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import cssselect
 import lxml.html
@@ -20,24 +17,20 @@ from lxml.cssselect import LxmlHTMLTranslator
 from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
-from crawler.dates import MONTH_NAMES, TLD_ZONES, ParsedDate, parse_date
+from crawler.dates import parse_date
+from crawler.fields.authors import authors as find_authors
+from crawler.fields.authors import place_byline, split_names
+from crawler.fields.canonical import canonical as find_canonical
+from crawler.fields.dates import DATE_LIKE as _DATE_LIKE
+from crawler.fields.dates import DIGITS as _DIGITS
+from crawler.fields.dates import PRINTED_DATE as _PRINTED_DATE
+from crawler.fields.dates import fallback_dates, first_date, page_timezone
+from crawler.fields.jsonld import article_json_ld, ld_text, parse_json_ld, unescape
+from crawler.fields.title import site_names
+from crawler.fields.title import title as pick_title
 from crawler.items import Article, Image
 from crawler.sites import Site, site_for_url
 from crawler.text import arabic_ratio, content_hash, join_blocks, normalize_line
-from crawler.urls import canonicalize_url
-
-ARTICLE_TYPES = {
-    "article",
-    "newsarticle",
-    "reportagenewsarticle",
-    "analysisnewsarticle",
-    "opinionnewsarticle",
-    "backgroundnewsarticle",
-    "reviewnewsarticle",
-    "blogposting",
-    "liveblogposting",
-    "webpage",
-}
 
 # ------------------------------------------------------------------------------------------------
 # Decoding
@@ -48,11 +41,20 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
     code page (windows-1256 or ISO-8859-6) under which the page reads as Arabic.
 
     Browsers and Scrapy fall back to cp1252 for undeclared pages, which turns Arabic into mojibake.
+    NUL characters are dropped: no page means them, and the parser turns them into U+FFFD.
     """
-    if isinstance(data, str):
-        return data
+    text = data if isinstance(data, str) else _decode(data, content_type)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def _decode(data: bytes, content_type: str | None) -> str:
     declared = http_content_type_encoding(content_type) if content_type else None
     declared = declared or html_body_declared_encoding(data)
+    if declared and _LATIN.match(declared.lower()) and not data.isascii():
+        # A page labelled Latin-1 whose bytes are valid UTF-8 is UTF-8 (a template's stale
+        # label): Latin-1 text practically never forms valid multi-byte UTF-8 sequences.
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("utf-8")
     if declared:
         codec = _codec(declared)
         try:
@@ -75,6 +77,9 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
     )
 
 
+_LATIN = re.compile(r"(?:iso-?8859-(?:1|15)|latin-?1|(?:windows|cp)-?1252)$")
+
+
 def _codec(name: str) -> str:
     name = name.lower()
     # Pages labelled Latin-1 or cp1252 that hold Arabic bytes are windows-1256 in practice.
@@ -93,92 +98,6 @@ def _arabic_plausibility(text: str) -> float:
 # JSON-LD
 
 
-def parse_json_ld(doc: _Element) -> list[dict[str, Any]]:
-    """Every JSON-LD object of the page, out of lists and ``@graph``; bad scripts are skipped."""
-    objects: list[dict[str, Any]] = []
-    for script in doc.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
-        data = _load_json(script.text_content() or "")
-        if data is not None:
-            objects.extend(_flatten(data))
-    return objects
-
-
-def _load_json(text: str) -> Any:
-    text = text.strip().removeprefix("<!--").removesuffix("-->").strip()
-    text = text.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
-    for candidate in (text, re.sub(r",\s*([}\]])", r"\1", text)):
-        try:
-            return json.loads(candidate, strict=False)
-        except ValueError:
-            continue
-    return None
-
-
-def _flatten(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _flatten(item)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _flatten(data["@graph"])
-        main = data.get("mainEntity")
-        if isinstance(main, dict | list):
-            yield from _flatten(main)
-
-
-def _types(obj: dict[str, Any]) -> set[str]:
-    t = obj.get("@type") or ()
-    return {str(x).lower() for x in ([t] if isinstance(t, str) else t)}
-
-
-def article_json_ld(objects: list[dict[str, Any]]) -> dict[str, Any]:
-    """The object describing the article: a NewsArticle-like type, richest first."""
-    best: dict[str, Any] = {}
-    best_rank = -1
-    for obj in objects:
-        types = _types(obj)
-        if not types & ARTICLE_TYPES:
-            continue
-        rank = (0 if "webpage" in types else 2) + ("headline" in obj) + ("articleBody" in obj)
-        if rank > best_rank:
-            best, best_rank = obj, rank
-    return best
-
-
-def _ld_text(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@value") or value.get("text")
-    if isinstance(value, int | float):
-        value = str(value)
-    if isinstance(value, str):
-        value = _unescape(value)
-        if "<" in value and ">" in value:
-            with contextlib.suppress(ParserError, ValueError):
-                value = lxml.html.fromstring(value).text_content()
-        return normalize_line(value) or None
-    return None
-
-
-def _unescape(value: str) -> str:
-    # Many sites HTML-escape JSON-LD strings once more (&quot;, &lt;p&gt;): JSON has no entities.
-    return html_lib.unescape(value) if "&" in value else value
-
-
-def _ld_names(value: Any, skip_organizations: bool = True) -> list[str]:
-    out: list[str] = []
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, dict):
-            if skip_organizations and _types(item) & {"organization", "newsmediaorganization"}:
-                continue
-            item = item.get("name")
-        if isinstance(item, str):
-            out.extend(_split_names(item))
-    return out
-
-
 def _ld_images(value: Any) -> list[Image]:
     images: list[Image] = []
     for item in value if isinstance(value, list) else [value]:
@@ -189,7 +108,7 @@ def _ld_images(value: Any) -> list[Image]:
             if isinstance(url, list):
                 url = url[0] if url else None
             if isinstance(url, str):
-                caption = _ld_text(item.get("caption")) or _ld_text(item.get("description"))
+                caption = ld_text(item.get("caption")) or ld_text(item.get("description"))
                 images.append(Image(url, caption))
     return images
 
@@ -432,7 +351,7 @@ def _json_ld_body(value: Any) -> list[str]:
     text = _ld_raw_text(value)
     if not text:
         return []
-    text = _unescape(text)
+    text = unescape(text)
     if "<" in text and ">" in text:
         try:
             blocks, _ = html_blocks(lxml.html.fragment_fromstring(text, create_parent="div"))
@@ -558,13 +477,15 @@ def extract(
     ld = article_json_ld(parse_json_ld(doc))
     meta = meta_tags(doc)
 
+    names = site_names(meta, url, site.name if site else None)
     title_sel = _select_text(doc, sel.title if sel else None) or _select_text(doc, "h1")
-    title = _title(
-        _ld_text(ld.get("headline")) or _ld_text(ld.get("name")),
+    title = pick_title(
+        ld_text(ld.get("headline")) or ld_text(ld.get("name")),
         _first(meta, "og:title", "twitter:title"),
         title_sel,
         _select_text(doc, "title"),
         hints.get("title"),
+        names,
     )
 
     images = _images(doc, url, ld, meta, sel.body if sel else None)
@@ -604,13 +525,14 @@ def extract(
         c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions | comments)
     chosen = choose_body(candidates)
     bylines = _take_bylines(chosen.blocks) if chosen else []
-    authors = _authors(doc, ld, meta, sel.author if sel else None) or bylines
+    people, organizations = find_authors(doc, ld, meta, sel.author if sel else None, names)
+    authors = people or bylines or organizations
     body = join_blocks(_drop_author_card(chosen.blocks, authors)) if chosen else ""
 
-    tz = _timezone(site, url, doc, meta)
+    tz = page_timezone(site, url, doc, meta)
     order = site.date_order if site else "DMY"
     # The last fallbacks walk the whole page: only pages that say nothing else pay for them.
-    published = _date(
+    published = first_date(
         [
             ld.get("datePublished"),
             ld.get("dateCreated"),
@@ -625,8 +547,8 @@ def extract(
         ],
         tz,
         order,
-    ) or _date([*_visible_dates(doc), *_printed_dates(doc), _url_date(url)], tz, order)  # fmt: skip
-    modified = _date(
+    ) or first_date(fallback_dates(doc, url), tz, order)  # fmt: skip
+    modified = first_date(
         [
             ld.get("dateModified"),
             _first(meta, "article:modified_time", "og:updated_time", "datemodified",
@@ -636,7 +558,7 @@ def extract(
         order,
     )  # fmt: skip
 
-    canonical = _canonical(doc, url, meta, site)
+    canonical, canonical_rejected = find_canonical(doc, url, meta, site, title)
     fetched = (fetched_at or datetime.now(UTC)).astimezone(UTC)
     return Article(
         url=url,
@@ -644,11 +566,11 @@ def extract(
         site=site.name if site else None,
         language=_language(doc, ld, meta, body or title or ""),
         title=title,
-        description=_ld_text(ld.get("description"))
+        description=ld_text(ld.get("description"))
         or _first(meta, "og:description", "description", "twitter:description"),
         body=body,
         authors=authors,
-        section=_ld_text(ld.get("articleSection"))
+        section=ld_text(ld.get("articleSection"))
         or _first(meta, "article:section")
         or _select_text(doc, sel.section if sel else None),
         tags=_tags(doc, ld, meta, sel.tags if sel else None),
@@ -662,6 +584,7 @@ def extract(
         fetched_at=fetched.isoformat(timespec="seconds"),
         content_hash=content_hash(title, body),
         body_source=chosen.source if chosen else None,
+        canonical_rejected=canonical_rejected,
     )
 
 
@@ -713,154 +636,6 @@ ARTICLE_TIME = (
     "[itemprop=datePublished][datetime], [itemprop=datePublished][content], "
     "abbr[itemprop=datePublished][title], article time[datetime], main time[datetime]"
 )
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»:]|::)\s+")
-
-
-def _title(*candidates: str | None) -> str | None:
-    ld, og, h1, html_title, hint = candidates
-    if ld:
-        # JSON-LD headlines are often cut to a length limit; the page's own headline is whole.
-        stem = ld.rstrip(".… ")
-        if h1 and len(h1) > len(stem) and h1.startswith(stem):
-            return h1
-        return ld
-    if og and h1 and (og.startswith(h1) or h1.startswith(og)):
-        short, long = sorted((og, h1), key=len)
-        # The longer one is either the headline with the site's name appended, or whole where
-        # the shorter one was cut.
-        return short if _strip_site_name(long) == short else long
-    if h1 and og and _strip_site_name(og) == h1:
-        return h1
-    for value in (og, h1, html_title, hint):
-        if value:
-            return value if value is h1 else _strip_site_name(value)
-    return None
-
-
-def _strip_site_name(value: str) -> str:
-    """ "Headline | Site" or "Site - Headline" without the site's name (a short end part)."""
-    parts = _TITLE_SEPARATORS.split(value)
-    if len(parts) < 2:
-        return value
-    match = list(_TITLE_SEPARATORS.finditer(value))
-    head, tail = value[: match[-1].start()], value[match[-1].end() :]
-    if len(tail.split()) <= 4 and len(head) > len(tail):
-        return head.strip()
-    head, tail = value[: match[0].start()], value[match[0].end() :]
-    if len(head.split()) <= 3 and len(tail) > len(head):
-        return tail.strip()
-    return value
-
-
-# Elements that print the article's date: class or id names used across news templates.
-_DATE_HINT = re.compile(r"date|time|publish|posted|created|تاريخ", re.I)
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
-
-
-def _visible_dates(doc: _Element) -> list[str]:
-    """Short texts of elements named like a date (``.date``, ``#publish-time``), in page order,
-    outside navigation, sidebars and related lists."""
-    found: list[str] = []
-    for el in doc.xpath("//body//*[@class or @id]"):
-        if not _DATE_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
-            continue
-        text = normalize_line(el.text_content())
-        if not 6 <= len(text) <= 80 or not any(c.isdigit() for c in text.translate(_DIGITS)):
-            continue
-        if any(_outside_article(a) for a in el.iterancestors()) or _in_masthead(el):
-            continue
-        found.append(text)
-        if len(found) >= 5:
-            break
-    return found
-
-
-# Class or id tokens of a site's header bar; an article's own header (``.entry-header``) is not.
-_MASTHEAD_TOKENS = {
-    "header", "site-header", "main-header", "top-header", "header-top", "masthead", "topbar",
-    "top-bar", "headerdate", "header-date", "current-date", "currentdate",
-}  # fmt: skip
-
-
-def _in_masthead(el: _Element) -> bool:
-    """In the site's header bar (today's date printed over every page), named so on the
-    element or around it."""
-    for node in [el, *el.iterancestors()]:
-        tokens = f"{node.get('class', '')} {node.get('id', '')}".lower().split()
-        if any(t in _MASTHEAD_TOKENS or "today" in t for t in tokens):
-            return True
-    return False
-
-
-def _outside_article(el: _Element) -> bool:
-    if el.tag == "header":
-        # <article><header> holds the article's own headline and date; the page's does not.
-        return not any(a.tag in ("article", "main") for a in el.iterancestors())
-    return is_page_furniture(el)
-
-
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-_MONTH_ALT = "|".join(sorted(map(re.escape, MONTH_NAMES), key=len, reverse=True))
-# A whole printed date (day, month and year), with the clock time after it if there is one.
-_PRINTED_DATE = re.compile(
-    rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{4}}"
-    rf"|\d{{1,2}}\s+(?:{_MONTH_ALT})\s*[,،]?\s*\d{{4}}|(?:{_MONTH_ALT})\s+\d{{1,2}}\s*,\s*\d{{4}})"
-    r"(?:\s*(?:[-–|،,T@]|الساعة)?\s*\d{1,2}:\d{2}(?::\d{2})?"
-    r"(?:\s*(?:صباحاً|صباحا|مساءً|مساءا|مساء|ص|م|AM|PM|am|pm)(?!\w))?)?",
-    re.I,
-)
-_UPDATE_LABEL = re.compile(r"تحديث|عدل|تعديل|updated|modified", re.I)
-
-
-def _printed_dates(doc: _Element) -> list[str]:
-    """Whole dates printed in short texts of the article, from its headline on, whatever the
-    elements are called («نشر في: 2026/11/29 10:30», «بقلم: ... | 29-11-2026»); a date
-    labelled as an update comes after the others."""
-    h1 = next(doc.iter("h1"), None)
-    scope = h1.getparent() if h1 is not None else doc.find("body")
-    # The headline's container, widened until it holds the article text beside the headline.
-    while scope is not None and scope.tag != "body" and len(scope.text_content()) < 600:
-        scope = scope.getparent()
-    if scope is None:
-        return []
-    started = h1 is None
-    found: list[str] = []
-    updates: list[str] = []
-    for el in scope.iter():
-        if el is h1:
-            started = True
-            continue
-        if not started or not isinstance(el.tag, str) or el.tag in ("script", "style"):
-            continue
-        own = own_text(el)
-        if not own or not _DATE_LIKE.search(own):
-            continue
-        text = normalize_line(el.text_content()).translate(_DIGITS)
-        match = _PRINTED_DATE.search(text)
-        # A date with a label or a byline beside it, not a sentence that mentions a date.
-        if not match or len(text) - len(match.group()) > 50:
-            continue
-        if any(_outside_article(a) for a in el.iterancestors()) or _in_masthead(el):
-            continue
-        (updates if _UPDATE_LABEL.search(text[: match.start()]) else found).append(match.group())
-        if len(found) >= 3:
-            break
-    return found + updates
-
-
-# Cheap test before the costly date parse: a year, or day/month or hour:minute pairs.
-_DATE_LIKE = re.compile(r"[0-9٠-٩]{4}|[0-9٠-٩]{1,2}\s*[:/.\-]\s*[0-9٠-٩]{1,2}")
-
-
-def _url_date(url: str) -> str | None:
-    """The date an article URL carries (``/2024/1/16/``): a day, no time, as a last resort."""
-    match = _URL_DATE.search(urlsplit(url).path)
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
-
-
 # «كتب - محمد علي», «بقلم: ...» opening the text: a byline, not a paragraph.
 _BYLINE = re.compile(r"^(?:كتب|كتبت|بقلم|إعداد|اعداد)\s*[:：\-–]?\s*([^.،؟!:\d]{2,50})$")
 
@@ -872,10 +647,12 @@ def _take_bylines(blocks: list[str]) -> list[str]:
     while blocks and len(names) < 3:
         match = _BYLINE.match(blocks[0])
         if match and len(match.group(1).split()) <= 6:
-            names.extend(_split_names(match.group(1)))
+            names.extend(split_names(match.group(1)))
             blocks.pop(0)
             continue
         meta = _meta_line(blocks[0])
+        if meta is None:
+            meta = place_byline(blocks[0])
         if meta is None:
             break
         names.extend(meta)
@@ -897,7 +674,7 @@ def _meta_line(block: str) -> list[str] | None:
     if not dated or len(parts) - len(dated) > 1:
         return None
     rest = [p for p in parts if p not in dated]
-    return _split_names(rest[0]) if rest and len(rest[0].split()) <= 4 else []
+    return split_names(rest[0]) if rest and len(rest[0].split()) <= 4 else []
 
 
 def _drop_author_card(blocks: list[str], authors: list[str]) -> list[str]:
@@ -1040,38 +817,6 @@ def _img_src(img: _Element) -> str | None:
     return None
 
 
-_AUTHOR_PREFIX = re.compile(r"^(?:كتب(?:ت|ه)?|بقلم|بواسطة|تقرير|إعداد|by)\s*[:：]?\s*", re.I)
-_NAME_SPLIT = re.compile(r"\s*(?:،|,|\s&\s|\sand\s)\s*")
-
-
-def _split_names(value: str) -> list[str]:
-    value = _AUTHOR_PREFIX.sub("", normalize_line(value))
-    if value.startswith(("http://", "https://")):
-        return []
-    return [n for n in _NAME_SPLIT.split(value) if n and len(n) <= 80]
-
-
-def _authors(
-    doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], selector: str | None
-) -> list[str]:
-    names = _ld_names(ld.get("author"))
-    if not names:
-        for value in meta.get("author", []) + meta.get("article:author", []):
-            names.extend(_split_names(value))
-    if not names:
-        for el in _css(doc, selector or GENERIC_AUTHOR):
-            text = normalize_line(el.text_content())
-            if len(text) <= 80:
-                names.extend(_split_names(text))
-    return list(dict.fromkeys(names))
-
-
-# Bylines as common templates mark them, for sites without an author selector.
-GENERIC_AUTHOR = (
-    "[itemprop=author] [itemprop=name], [rel=author], .author-name, .byline-name, .writer-name"
-)
-
-
 def _tags(
     doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], selector: str | None
 ) -> list[str]:
@@ -1092,62 +837,6 @@ def _tags(
     return list(dict.fromkeys(t for t in tags if t))
 
 
-def _date(values: list[Any], tz: str, order: str) -> ParsedDate | None:
-    for value in values:
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if isinstance(value, str):
-            parsed = parse_date(value, tz, order)
-            if parsed:
-                return parsed
-    return None
-
-
-def _timezone(site: Site | None, url: str, doc: _Element, meta: dict[str, list[str]]) -> str:
-    """The zone of naive times: the site's; for an unregistered site, the country of its
-    domain (``.eg``), else of its locale (``ar_EG`` in ``og:locale`` or ``<html lang>``),
-    else UTC."""
-    if site:
-        return site.timezone
-    host = urlsplit(url).hostname or ""
-    zone = TLD_ZONES.get(host.rsplit(".", 1)[-1])
-    for locale in (_first(meta, "og:locale"), doc.get("lang")):
-        if zone is None and locale:
-            region = re.split(r"[-_]", locale.strip())[-1].lower()
-            zone = TLD_ZONES.get(region)
-    return zone or "UTC"
-
-
-def _canonical(doc: _Element, url: str, meta: dict[str, list[str]], site: Site | None) -> str:
-    candidates = [link.get("href") for link in doc.xpath('//link[@rel="canonical"]')]
-    candidates.append(_first(meta, "og:url"))
-    host = urlsplit(url).hostname or ""
-    for candidate in candidates:
-        if not candidate or not candidate.strip():
-            continue
-        absolute = urljoin(url, candidate.strip())
-        other = urlsplit(absolute).hostname or ""
-        same_site = site.owns(absolute) if site else _same_domain(host, other)
-        if absolute.startswith(("http://", "https://")) and same_site:
-            return canonicalize_url(absolute, site)
-    return canonicalize_url(url, site)
-
-
-# Second-level labels under country codes (com.eg, gov.sa, co.ae): the registrable domain is one
-# label longer there, else every site under .com.eg would count as one site.
-_SECOND_LEVEL = {"com", "net", "org", "gov", "edu", "co", "ac", "info", "news", "mil", "sch"}
-
-
-def _same_domain(a: str, b: str) -> bool:
-    return _registrable(a) == _registrable(b)
-
-
-def _registrable(host: str) -> list[str]:
-    labels = host.lower().rstrip(".").split(".")
-    size = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    return labels[-size:]
-
-
 # Languages written in Arabic script: a page declaring one of them is believed.
 _ARABIC_SCRIPT = {"ar", "fa", "ur", "ps", "ku", "ckb", "sd", "ug"}
 
@@ -1156,7 +845,7 @@ def _language(doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], tex
     """The declared language, unless the text says otherwise: templates often keep ``lang="en"``
     on Arabic pages, so mostly Arabic text declared in a Latin-script language is ``ar``."""
     arabic = arabic_ratio(text) > 0.5
-    for value in (doc.get("lang"), _ld_text(ld.get("inLanguage")), _first(meta, "og:locale")):
+    for value in (doc.get("lang"), ld_text(ld.get("inLanguage")), _first(meta, "og:locale")):
         if value and value.strip():
             declared = re.split(r"[-_]", value.strip())[0].lower()
             return "ar" if arabic and declared not in _ARABIC_SCRIPT else declared

@@ -74,6 +74,9 @@ class Article:
     """SHA-256 hex of the matching-normalized title and body; equal text gives an equal hash."""
     body_source: str | None = None
     """Which candidate gave ``body``: ``json-ld``, ``selectors`` or ``generic``."""
+    canonical_rejected: str | None = None
+    """The canonical URL the page declared when it was not trusted (the home page, a section,
+    another article or another site): ``canonical_url`` is then the page's own URL."""
     version: int | None = None
     """Filled by dedup: 1 for the first record of an article, +1 for each changed re-crawl."""
     previous_content_hash: str | None = None

@@ -1,0 +1,1 @@
+"""Metadata fields of an article page: title, authors, dates, canonical URL and JSON-LD."""
