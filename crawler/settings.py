@@ -18,6 +18,9 @@ DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True
 # Fewer items in flight per response measured faster on a 2-core machine than Scrapy's 100.
 CONCURRENT_ITEMS = 8
+# Scrapy's downloader, except that a site never gets more requests at once than its slot allows
+# (crawler/downloader.py: under the asyncio reactor Scrapy 2.19 sends a slot's whole queue).
+DOWNLOADER = "crawler.downloader.SlotLimitDownloader"
 
 # The modern asyncio reactor, which scrapy-playwright requires for pages that need a browser.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -53,8 +56,10 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DISCOVERY_MAX_XML_SIZE = 50 * 1024 * 1024
 DISCOVERY_MAX_LINKS = 5000
 
-# No remote control of a running crawl: Scrapy's telnet console listens on a local port.
+# No remote control of a running crawl: Scrapy's telnet console and its remote-control HTTP
+# server each listen on a local port.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 MIRROR_HOSTS: dict[str, str] = {}
 STATE_PATH = ".state/crawler.sqlite3"
 
@@ -82,7 +87,11 @@ FEED_STORAGES = {
     "file": "pipelines.export.CrashSafeFileFeedStorage",
 }
 ADDONS = {"pipelines.export.ExportAddon": 0, "crawler.stores.RedisAddon": 0}
-EXTENSIONS = {"pipelines.export.ExportRun": 0, "scrapy.extensions.telnet.TelnetConsole": None}
+EXTENSIONS = {
+    "pipelines.export.ExportRun": 0,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 300,
     "pipelines.dedup.DedupPipeline": 400,

@@ -8,7 +8,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -52,11 +53,19 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.server.hits.append(parts.path)
-        time.sleep(float(query.get("delay", 0)))
-        if parts.path == "/index":
+        with self.server.in_flight():
+            if query.get("hold") and parts.path.startswith("/article/"):
+                # Held until the test releases it: the crawl stays busy however fast the machine.
+                self.server.held.set()
+                self.server.released.wait(timeout=120)
+            time.sleep(float(query.get("delay", 0)))
+            self._answer(parts.path, query)
+
+    def _answer(self, path: str, query: dict[str, str]) -> None:
+        if path == "/index":
             self._index(query)
-        elif parts.path.startswith("/article/"):
-            self._article(int(parts.path.rsplit("/", 1)[1]), query)
+        elif path.startswith("/article/"):
+            self._article(int(path.rsplit("/", 1)[1]), query)
         else:
             self._send(404, "<html><body>لا توجد صفحة بهذا العنوان</body></html>")
 
@@ -66,7 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
         links = []
         for i in range(n):
             flags = {"delay": query.get("delay", "0")}
-            for flag in ("boom", "drop"):
+            for flag in ("boom", "drop", "hold"):
                 if str(i) in query.get(flag, "").split(","):
                     flags[flag] = "1"
             path = f"/gone/{i}" if i in missing else f"/article/{i}"
@@ -96,14 +105,44 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class ArticleServer(ThreadingHTTPServer):
-    """Serves ``/index`` (links to n generated article pages) and ``/article/<i>`` on 127.0.0.1."""
+    """Serves ``/index`` (links to n generated article pages) and ``/article/<i>`` on 127.0.0.1.
+
+    It counts the requests it answers at once (``peak``), and holds a page marked ``hold`` open
+    (``held`` is set when one arrives) until ``release()``.
+    """
 
     daemon_threads = True
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.hits: list[str] = []
+        self.held = threading.Event()
+        self.released = threading.Event()
+        self.peak = 0
+        self._busy = 0
+        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @contextmanager
+    def in_flight(self) -> Iterator[None]:
+        with self._lock:
+            self._busy += 1
+            self.peak = max(self.peak, self._busy)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
+
+    def reset(self) -> None:
+        """Forget the peak and re-arm the hold, for the next crawl of a shared server."""
+        with self._lock:
+            self.peak = self._busy
+        self.held.clear()
+        self.released.clear()
+
+    def release(self) -> None:
+        self.released.set()
 
     @property
     def url(self) -> str:
@@ -117,6 +156,7 @@ class ArticleServer(ThreadingHTTPServer):
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self.shutdown()
         self.server_close()
 
@@ -155,6 +195,22 @@ class DurableLog:
             os.fsync(f.fileno())
 
 
+class StartBarrier:
+    """Holds a run before it takes its start time until the file ``EXPORT_TEST_BARRIER`` exists,
+    after touching ``<barrier>.<pid>`` to say it got there: runs started together then take their
+    start times within milliseconds of the test's go, whatever their start-up took."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StartBarrier:
+        barrier = crawler.settings.get("EXPORT_TEST_BARRIER")
+        if not barrier:
+            raise NotConfigured
+        Path(f"{barrier}.{os.getpid()}").touch()
+        if not wait_for(Path(barrier).exists, timeout=120, step=0.002):
+            raise RuntimeError("the test never opened the start barrier")
+        return cls()
+
+
 class DropMarked:
     """Drops the pages the server marked, as a dedup pipeline would drop a duplicate."""
 
@@ -173,7 +229,8 @@ class DropMarked:
 
 
 class ExportTestSpider(scrapy.Spider):
-    """Crawls an ArticleServer: ``-a base=URL pages=N delay=S missing=I,J boom=I drop=I,J``."""
+    """Crawls an ArticleServer: ``-a base=URL pages=N delay=S missing=I,J boom=I drop=I,J
+    hold=I``."""
 
     name = SITE
 
@@ -191,14 +248,17 @@ class ExportTestSpider(scrapy.Spider):
         settings.set("ITEM_PIPELINES", pipelines, priority="spider")
         # Spider priority: `runspider` re-applies the project's settings of equal priority.
         settings.set(
-            "EXTENSIONS", {**settings.getdict("EXTENSIONS"), DurableLog: 500}, priority="spider"
+            "EXTENSIONS",
+            # The barrier comes before the export extension, which takes the run's start time.
+            {**settings.getdict("EXTENSIONS"), StartBarrier: -1, DurableLog: 500},
+            priority="spider",
         )
 
     def __init__(self, base: str = "", pages: str = "10", delay: str = "0", **kw: Any) -> None:
         super().__init__(**kw)
         self.base = base
         self.query = {"n": pages, "delay": delay}
-        for flag in ("missing", "boom", "drop"):
+        for flag in ("missing", "boom", "drop", "hold"):
             if kw.get(flag):
                 self.query[flag] = kw[flag]
 
@@ -269,7 +329,8 @@ def run(cmd: list[str], log: Path, timeout: float = 60) -> int:
     return proc.wait(timeout=timeout)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 20, step: float = 0.02) -> bool:
+def wait_for(condition: Callable[[], bool], timeout: float = 120, step: float = 0.02) -> bool:
+    # The timeout only bounds a failure: a loaded machine may take long to start a crawl.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -121,8 +121,10 @@ def test_next_start_recovers_and_announces_a_killed_runs_part(
 KILLS = 20
 
 
-def opened_new_part(out: Path, before: set[Path], proc: subprocess.Popen[bytes]) -> bool:
-    return bool(set((out / SITE).glob("*.part")) - before) or proc.poll() is not None
+def wrote_new_part(out: Path, before: set[Path], proc: subprocess.Popen[bytes]) -> bool:
+    """This run's .part holds a batch already (or the run ended): a kill now has records to lose."""
+    new = set((out / SITE).glob("*.part")) - before
+    return any(p.exists() and p.stat().st_size > 0 for p in new) or proc.poll() is not None
 
 
 def test_sigkill_at_random_moments_loses_and_repeats_nothing(
@@ -147,8 +149,8 @@ def test_sigkill_at_random_moments_loses_and_repeats_nothing(
         parts_before = set((out / SITE).glob("*.part"))
         proc = start(cmd, log)
         if rng.random() < 0.75:
-            # Mid-crawl: once this run has opened its own .part, after some of its batches.
-            wait_for(partial(opened_new_part, out, parts_before, proc))
+            # Mid-crawl: once this run has written its first batch, after some more of them.
+            wait_for(partial(wrote_new_part, out, parts_before, proc))
             time.sleep(rng.uniform(0, 0.7))
         else:
             # Anywhere from start-up and recovery to the first records.
@@ -198,12 +200,21 @@ def test_graceful_stop_writes_the_pending_batch_and_renames(
             "EXPORT_FLUSH_SECONDS": 0,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
         },
+        args={"hold": "0"},
     )
+    server.reset()
     hits = server.article_hits()
+    # Article 0 is held open: the crawl cannot finish before the signal, however fast it runs.
     proc = start(cmd, log)
-    assert wait_for(lambda: server.article_hits() - hits >= 6)
-    proc.send_signal(sig)
-    assert proc.wait(timeout=30) == 0
+    try:
+        assert wait_for(lambda: server.article_hits() - hits >= 6 or proc.poll() is not None)
+        assert proc.poll() is None
+        proc.send_signal(sig)
+        # A graceful stop waits for the pages in flight: the held one comes once it has begun.
+        assert wait_for(lambda: "shutting down gracefully" in log.read_text(encoding="utf-8"))
+    finally:
+        server.release()
+    assert proc.wait(timeout=60) == 0
     [path] = finals(out)
     assert not list((out / SITE).glob("*.part"))
     records = read_lines(path)
@@ -220,19 +231,24 @@ def test_graceful_stop_writes_the_pending_batch_and_renames(
 
 def test_second_concurrent_run_of_a_site_refuses(tmp_path: Path, server: ArticleServer) -> None:
     out = tmp_path / "out"
-    slow = {"CONCURRENT_REQUESTS_PER_DOMAIN": 1}  # about 9 s: it is stopped once checked
-    first = start(
-        crawl_command(server, out, pages=30, delay=0.3, settings=slow), tmp_path / "first.log"
-    )
-    assert wait_for(lambda: bool(list((out / SITE).glob("*.part"))))
-    second_log = tmp_path / "second.log"
-    assert run(crawl_command(server, out, pages=2), second_log) != 0
-    assert first.poll() is None  # the first run was still writing all along
-    assert "refusing to start" in second_log.read_text(encoding="utf-8")
-    first.send_signal(signal.SIGTERM)
-    assert first.wait(timeout=30) == 0
+    server.reset()
+    # The server holds article 0 open until released: the first run is busy, holding the lock,
+    # for as long as the test needs, however fast the machine.
+    first = start(crawl_command(server, out, pages=5, args={"hold": "0"}), tmp_path / "first.log")
+    try:
+        # The .part is opened with the first record, which may come after the held request.
+        parts = lambda: list((out / SITE).glob("*.part"))  # noqa: E731
+        assert wait_for(lambda: (server.held.is_set() and parts()) or first.poll() is not None)
+        assert first.poll() is None  # the first run is writing, and cannot finish
+        second_log = tmp_path / "second.log"
+        assert run(crawl_command(server, out, pages=2), second_log, timeout=120) != 0
+        assert first.poll() is None  # the first run was still writing all along
+        assert "refusing to start" in second_log.read_text(encoding="utf-8")
+    finally:
+        server.release()
+    assert first.wait(timeout=60) == 0
     [path] = finals(out)  # the refused run wrote nothing
-    assert report_of(path)["items_written"] == len(read_lines(path)) > 0
+    assert report_of(path)["items_written"] == len(read_lines(path)) == 5
 
 
 def test_runs_started_in_the_same_second_write_two_files(
@@ -240,10 +256,16 @@ def test_runs_started_in_the_same_second_write_two_files(
 ) -> None:
     same_second = False
     for attempt in range(3):
-        out = tmp_path / f"out{attempt}"
-        cmd = crawl_command(server, out, pages=3, settings={"EXPORT_LOCK_WAIT": 30})
+        out, go = tmp_path / f"out{attempt}", tmp_path / f"go{attempt}"
+        settings = {"EXPORT_LOCK_WAIT": 60, "EXPORT_TEST_BARRIER": go}
+        cmd = crawl_command(server, out, pages=3, settings=settings)
         procs = [start(cmd, tmp_path / f"run{attempt}-{i}.log") for i in range(2)]
-        assert [p.wait(timeout=60) for p in procs] == [0, 0]
+        # Both wait at the barrier, before taking their start times; the go comes at the start of
+        # a second, so both take it within that second however long their start-up took.
+        assert wait_for(lambda: len(list(tmp_path.glob(f"{go.name}.*"))) == 2)  # noqa: B023
+        assert wait_for(lambda: time.time() % 1 < 0.05, step=0.001)
+        go.touch()
+        assert [p.wait(timeout=120) for p in procs] == [0, 0]
         paths = finals(out)
         assert len(paths) == 2
         reports = sorted((report_of(p) for p in paths), key=lambda r: r["finished_at"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -277,6 +278,7 @@ def test_a_crawl_keeps_every_good_link_beside_malformed_ones_bombs_and_relative_
     assert "Enabled extensions" in run.proc.stderr
     assert "TelnetConsole" not in run.proc.stderr
     assert "Telnet console listening" not in run.proc.stderr
+    assert "Remote control HTTP server" not in run.proc.stderr
 
 
 # -- feed validators and lastmod refetches --------------------------------------------------
@@ -517,6 +519,7 @@ def test_sigterm_stops_a_crawl_of_hostile_pages_within_ten_seconds(tmp_path: Pat
 def test_no_telnet_console_or_other_remote_control() -> None:
     settings = get_project_settings()
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
     enabled = build_component_list(settings.getwithbase("EXTENSIONS"))
-    assert not [ext for ext in enabled if "telnet" in str(ext).lower()]
+    assert not [ext for ext in enabled if re.search("telnet|remote", str(ext), re.I)]
     # The crawls above check the log: no such extension enabled, no console port opened.
