@@ -183,6 +183,8 @@ class RedisScheduler(Scheduler):
         )
         if self.flush_on_start:
             self.flush()
+        if self.stats is not None:
+            self.stats.set_value("redis/worker", self.worker)
         back = self._requeue(keys=self._worker_keys(self.worker), args=[self.worker, "own"])
         if back:
             self._stat("redis/requeued_own", back)

@@ -66,6 +66,15 @@ def pages_answered(stats: Mapping[str, Any]) -> int:
     return max(0, answered - ok(_counts(stats, "robotstxt/response_status_count/")))
 
 
+def _idle_worker(stats: Mapping[str, Any]) -> bool:
+    """A distributed worker that asked for no page: the shared queue was drained by the others
+    before it got anything, which is no failure."""
+    pages = int(stats.get("downloader/request_count", 0)) - int(
+        stats.get("robotstxt/request_count", 0)
+    )
+    return bool(stats.get("redis/worker")) and pages <= 0
+
+
 def verdicts(stats: Mapping[str, Any], alarms_fail: bool) -> dict[str, bool]:
     """The ``blocked`` and ``alarm`` arguments of :func:`crawl_exit_code` from a run's stats (or
     report), as the run's health check (``crawler.health``) left them."""
@@ -96,7 +105,7 @@ def crawl_exit_code(stats: Mapping[str, Any], *, blocked: bool = False, alarm: b
         return STOPPED
     if blocked:
         return BLOCKED
-    if pages_answered(stats) == 0:
+    if pages_answered(stats) == 0 and not _idle_worker(stats):
         return FETCHED_NOTHING
     if alarm:
         return HEALTH_ALARM

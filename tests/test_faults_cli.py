@@ -142,6 +142,13 @@ def test_a_crawl_that_fetched_nothing_exits_3(tmp_path: Path) -> None:
     assert exitcodes.crawl_exit_code(report(dump)) == exitcodes.FETCHED_NOTHING
     assert exitcodes.crawl_exit_code(report(dump), blocked=True) == exitcodes.BLOCKED
     assert exitcodes.crawl_exit_code(report(dump), alarm=True) == exitcodes.FETCHED_NOTHING
+    # A distributed worker whose requests all failed fetched nothing too; one that asked for no
+    # page (the others drained the shared queue before it started) did nothing wrong.
+    stats = report(dump)["stats"]
+    assert exitcodes.crawl_exit_code({**stats, "redis/worker": "w2"}) == exitcodes.FETCHED_NOTHING
+    idle = {"finish_reason": "finished", "redis/worker": "w2", "robotstxt/request_count": 1}
+    assert exitcodes.crawl_exit_code({**idle, "downloader/request_count": 1}) == exitcodes.OK
+    assert exitcodes.crawl_exit_code({"finish_reason": "finished"}) == exitcodes.FETCHED_NOTHING
 
 
 def test_cron_line_on_a_fresh_checkout_and_a_run_with_nothing_new_exit_0(tmp_path: Path) -> None:
