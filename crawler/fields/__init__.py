@@ -1,0 +1,1 @@
+"""One module per record field, each a small function of the page."""
