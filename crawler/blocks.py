@@ -135,14 +135,25 @@ def html_blocks(
     return blocks, (link_chars / total_chars if total_chars else 0.0)
 
 
+_TEXT_HOLDERS = {"td", "div", "font", "span"}
+
+
 def densest_container(doc: _Element) -> _Element | None:
-    """The element holding the most paragraph text: a fallback for pages without selectors."""
+    """The element holding the most paragraph text: a fallback for pages without selectors.
+
+    Text counts in ``<p>``, after ``<br>``, and written straight into a table cell or a block
+    (old table-layout templates put a short article's text in a ``<td>``, with no ``<p>``).
+    """
     scores: dict[_Element, float] = {}
-    for el in doc.iter("p", "br"):
-        parent = el.getparent()
+    for el in doc.iter("p", "br", "td", "div", "font", "span"):
+        if el.tag in _TEXT_HOLDERS:
+            # The text before the holder's first child; the rest follows a <br> or a <p>.
+            text, parent = (el.text or "").strip(), el
+        else:
+            text = (el.text_content() if el.tag == "p" else (el.tail or "")).strip()
+            parent = el.getparent()
         if parent is None:
             continue
-        text = (el.text_content() if el.tag == "p" else (el.tail or "")).strip()
         if len(text) < 25:
             continue
         if any(is_page_furniture(a) for a in [parent, *parent.iterancestors()]):

@@ -143,6 +143,16 @@ def _ld_names(value: Any, skip_organizations: bool = True) -> list[str]:
 # The record
 
 
+def _is_article_page(
+    url: str, site: Site | None, ld: dict[str, Any], meta: dict[str, list[str]]
+) -> bool:
+    """The page says it is an article (a JSON-LD article type, ``og:type`` article), or its URL
+    is an article URL of its registered site: a record even when no text is found in it."""
+    if site is not None and site.is_article(url):
+        return True
+    return bool(_types(ld) - {"webpage"}) or (_first(meta, "og:type") or "").lower() == "article"
+
+
 def extract(
     url: str,
     html: bytes | str,
@@ -273,6 +283,7 @@ def extract(
         fetched_at=fetched.isoformat(timespec="seconds"),
         content_hash=content_hash(title, body),
         body_source=chosen.source if chosen else None,
+        body_missing=not body and _is_article_page(url, site, ld, meta),
     )
 
 

@@ -74,6 +74,10 @@ class Article:
     """SHA-256 hex of the matching-normalized title and body; equal text gives an equal hash."""
     body_source: str | None = None
     """Which candidate gave ``body``: ``json-ld``, ``selectors`` or ``generic``."""
+    body_missing: bool = False
+    """True when the page is an article (declared by JSON-LD or ``og:type``, or an article URL of
+    a registered site) but no text was found in it: ``body`` is empty and the record is kept so
+    that no article page is lost silently (counted as ``extract/body_missing``)."""
     version: int | None = None
     """Filled by dedup: 1 for the first record of an article, +1 for each changed re-crawl."""
     previous_content_hash: str | None = None

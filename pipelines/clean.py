@@ -155,7 +155,10 @@ class CleanPipeline:
         self.stats.inc_value("clean/items")
         for rule, count in counts.items():
             self.stats.inc_value(f"clean/removed/{rule}", count)
-        if not body:
+        if not body and adapter.get("body_missing"):
+            # Extraction found no text in an article page: the record is kept, flagged.
+            self.stats.inc_value("clean/kept_body_missing")
+        elif not body:
             self.stats.inc_value("clean/dropped_empty")
             raise DropItem("empty body after cleaning")
         if had_title and not adapter.get("title"):

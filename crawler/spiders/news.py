@@ -422,7 +422,7 @@ class NewsSpider(Spider):
             content_type=content_type,
             hints=response.meta.get("hints"),
         )
-        if not article.body:
+        if not article.body and not article.body_missing:
             stats.inc_value("extract/empty_body")
             self.logger.warning("no article text found: %s", response.url)
             return
@@ -430,7 +430,12 @@ class NewsSpider(Spider):
         if published and published < self.since:
             stats.inc_value("discovery/article_too_old")
             return
-        stats.inc_value(f"extract/body_source/{article.body_source}")
+        if article.body_missing:
+            # An article page without text is still an article: kept, flagged and counted.
+            stats.inc_value("extract/body_missing")
+            self.logger.warning("article page without text, kept flagged: %s", response.url)
+        else:
+            stats.inc_value(f"extract/body_source/{article.body_source}")
         yield article
 
 
