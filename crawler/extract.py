@@ -206,7 +206,7 @@ def extract(
             for container in containers[:1]:
                 blocks, links = html_blocks(container, sel.remove)
             candidates.append(Candidate("selectors", blocks, links))
-    generic = _generic_blocks(text, url)
+    generic = _generic_blocks(doc, url)
     if generic:
         candidates.append(Candidate("generic", _fill_gaps(doc, generic)))
     else:
