@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import cssselect
@@ -27,6 +28,11 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
     declared = declared or html_body_declared_encoding(data)
     if declared:
         codec = _codec(declared)
+        if codec != "utf-8" and not data.isascii():
+            # A legacy label on bytes that are valid UTF-8 (templates copied from an older site
+            # keep its charset meta): multi-byte sequences this regular do not happen by chance.
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode("utf-8")
         try:
             text = data.decode(codec)
         except (LookupError, UnicodeDecodeError):

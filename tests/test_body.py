@@ -115,3 +115,16 @@ def test_a_crawl_writes_an_article_page_without_text_and_counts_it(tmp_path: Pat
     assert records["2"]["body"] == "" and records["2"]["body_missing"]
     report = json.loads(Path(f"{dump}.report.json").read_text(encoding="utf-8"))
     assert report["stats"]["extract/body_missing"] == 1
+
+
+def test_a_legacy_charset_label_on_utf8_bytes_reads_as_utf8() -> None:
+    # A template copied from an older site keeps its windows-1256 meta over UTF-8 text.
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+        "<title>خبر</title></head><body><article><h1>بدء موسم حصاد القمح</h1>"
+        + "".join(f"<p>{line}</p>" for line in LINES)
+        + "</article></body></html>"
+    ).encode("utf-8")
+    article = extract("https://old.example.net/news/2024/05/12/harvest", html)
+    assert article.title == "بدء موسم حصاد القمح"
+    assert article.body.split("\n\n") == LINES

@@ -115,8 +115,19 @@ def _generic_blocks(html: str | _Element, url: str) -> list[str]:
     """
     text = _trafilatura(html, url, fast=True)
     kept = len(text or "")
-    if kept < _FAST_ENOUGH_CHARS or kept < 0.5 * _paragraph_chars(html):
+    paragraphs = _paragraph_chars(html)
+    if kept < _FAST_ENOUGH_CHARS or kept < 0.5 * paragraphs:
         text = _trafilatura(html, url, fast=False)
+        kept = len(text or "")
+        if kept < 0.5 * paragraphs:
+            # Precision mode can stop at the first few paragraphs of a long article (a box
+            # between them taken for the end): the balanced mode, when it finds much more and
+            # that is running text, not a list of teasers (mostly short lines).
+            balanced = _trafilatura(html, url, fast=False, precision=False) or ""
+            lines = balanced.splitlines()
+            short = sum(1 for line in lines if len(line) < 80)
+            if len(balanced) > 1.5 * kept and short <= 0.25 * len(lines):
+                text = balanced
     # trafilatura writes list items as "- item"; the other candidates give the item's text.
     lines = (normalize_line(x) for x in (text or "").splitlines())
     return [b.removeprefix("- ") for b in lines if b and b != "-"]
@@ -128,7 +139,7 @@ def _paragraph_chars(doc: str | _Element) -> int:
     return sum(len(t) for t in (p.text_content().strip() for p in doc.iter("p")) if len(t) >= 25)
 
 
-def _trafilatura(html: str | _Element, url: str, fast: bool) -> str | None:
+def _trafilatura(html: str | _Element, url: str, fast: bool, precision: bool = True) -> str | None:
     return trafilatura.extract(
         html,
         url=url,
@@ -138,7 +149,7 @@ def _trafilatura(html: str | _Element, url: str, fast: bool) -> str | None:
         include_images=False,
         include_links=False,
         deduplicate=False,
-        favor_precision=True,
+        favor_precision=precision,
         fast=fast,
     )
 
