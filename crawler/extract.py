@@ -25,6 +25,7 @@ from crawler.fields.body import (
     _json_ld_body,
     _reader_comments,
     _take_bylines,
+    _with_printed_summary,
     choose_body,
 )
 from crawler.fields.images import _images
@@ -226,7 +227,13 @@ def extract(
     chosen = choose_body(candidates)
     bylines = _take_bylines(chosen.blocks) if chosen else []
     authors = _authors(doc, ld, meta, sel.author if sel else None) or bylines
-    body = join_blocks(_drop_author_card(chosen.blocks, authors)) if chosen else ""
+    description = _ld_text(ld.get("description")) or _first(
+        meta, "og:description", "description", "twitter:description"
+    )
+    blocks = _drop_author_card(chosen.blocks, authors) if chosen else []
+    if blocks and description:
+        blocks = _with_printed_summary(doc, blocks, description, {title, title_sel})
+    body = join_blocks(blocks)
 
     tz = _timezone(site, url, doc, meta)
     order = site.date_order if site else "DMY"
@@ -265,8 +272,7 @@ def extract(
         site=site.name if site else None,
         language=_language(doc, ld, meta, body or title or ""),
         title=title,
-        description=_ld_text(ld.get("description"))
-        or _first(meta, "og:description", "description", "twitter:description"),
+        description=description,
         body=body,
         authors=authors,
         section=_ld_text(ld.get("articleSection"))

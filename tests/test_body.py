@@ -128,3 +128,34 @@ def test_a_legacy_charset_label_on_utf8_bytes_reads_as_utf8() -> None:
     article = extract("https://old.example.net/news/2024/05/12/harvest", html)
     assert article.title == "بدء موسم حصاد القمح"
     assert article.body.split("\n\n") == LINES
+
+
+SUMMARY = (
+    "الوزارة تعلن بدء موسم الحصاد مبكرا هذا العام بعد موجة أمطار غزيرة شهدتها المحافظات الجنوبية"
+)
+MORE = [
+    "وأوضح المتحدث أن فرق الإرشاد الزراعي ستزور القرى لمتابعة عمليات الحصاد ونصح المزارعين.",
+    "ومن المنتظر أن تعلن الوزارة حجم المحصول النهائي في مؤتمر صحفي مطلع الشهر المقبل.",
+]
+
+
+def summary_page(first_paragraph: str = "") -> str:
+    text = "".join(f"<p>{line}</p>" for line in ([first_paragraph] if first_paragraph else []))
+    text += "".join(f"<p>{line}</p>" for line in LINES + MORE)
+    return (
+        f'<html lang="ar"><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        f'<meta property="og:description" content="{SUMMARY}"><title>حصاد القمح</title></head>'
+        '<body><nav><a href="/">الرئيسية</a></nav><main><article><header>'
+        f'<h1>بدء موسم حصاد القمح</h1><p class="article-subtitle">{SUMMARY}</p>'
+        f'<div class="byline">كتب: أحمد علي</div></header><div class="article-body">{text}</div>'
+        "</article></main><footer>جميع الحقوق محفوظة</footer></body></html>"
+    )
+
+
+def test_the_summary_printed_under_the_headline_opens_the_body_once() -> None:
+    url = "https://akhbar.example.org/news/2024/05/12/harvest-start"
+    article = extract(url, summary_page())
+    assert article.body.split("\n\n") == [SUMMARY, *LINES, *MORE]
+    # A summary box the text repeats as its first paragraph is not doubled.
+    article = extract(url, summary_page(first_paragraph=SUMMARY))
+    assert article.body.split("\n\n") == [SUMMARY, *LINES, *MORE]

@@ -10,7 +10,7 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError, _Element
 
-from crawler.blocks import html_blocks
+from crawler.blocks import html_blocks, is_page_furniture
 from crawler.dates import parse_date
 from crawler.text import normalize_line
 
@@ -327,3 +327,46 @@ def _drop_furniture_lines(
 
 
 _EMBED_LINK = re.compile(r"\s*(?:pic\.twitter\.com|https?://t\.co)/\w+")
+
+
+def _with_printed_summary(
+    doc: _Element, blocks: list[str], description: str, titles: set[str | None]
+) -> list[str]:
+    """The article's summary (standfirst) printed under its headline opens the text when the
+    body does not hold it yet: main-content extraction takes it for part of the header.
+
+    Only a summary the page prints (the same text as its description) counts, outside
+    navigation, sidebars and related lists; a summary box the text repeats is not doubled.
+    """
+    key = _squash(description).lower()
+    if len(key) < 40 or key[:60] in _squash(" ".join(blocks[:3])).lower():
+        return blocks
+    probe = description[:30]
+    if '"' in probe or "'" in probe:
+        return blocks
+    for node in doc.xpath("//body//text()[contains(., $head)]", head=probe):
+        el = node.getparent()
+        if el is None:
+            continue
+        if node.is_tail:
+            el = el.getparent()
+        while el is not None and len(_squash(el.text_content())) < len(key) * 0.9:
+            el = el.getparent()
+        if el is None or el.tag in ("body", "html", "script", "style"):
+            continue
+        text = normalize_line(el.text_content())
+        printed = _squash(text).lower()
+        # The element prints the summary and nothing much else (not the whole article).
+        if not printed.startswith(key[:60]) or len(printed) > 1.3 * len(key) + 20:
+            continue
+        if text in titles or any(_side_box(a) for a in [el, *el.iterancestors()]):
+            continue
+        return [text, *blocks]
+    return blocks
+
+
+def _side_box(el: _Element) -> bool:
+    if el.tag == "header":
+        # An article's own header holds its headline and summary; the page's header does not.
+        return not any(a.tag in ("article", "main") for a in el.iterancestors())
+    return is_page_furniture(el)
