@@ -21,7 +21,6 @@ from crawler.fields.body import (
     _drop_author_card,
     _drop_furniture_lines,
     _fill_gaps,
-    _generic_blocks,
     _json_ld_body,
     _reader_comments,
     _take_bylines,
@@ -32,7 +31,8 @@ from crawler.fields.images import _images
 from crawler.fields.language import _language
 from crawler.fields.tags import _tags
 from crawler.items import Article
-from crawler.page import _css, _first, _select_text, _time_attr, decode_html, meta_tags
+from crawler.page import Page, _css, _first, _select_text, _time_attr
+from crawler.page import decode_html as decode_html  # re-exported: callers import it from here
 from crawler.sites import Site, site_for_url
 from crawler.text import content_hash, join_blocks, normalize_line
 from crawler.urls import canonicalize_url
@@ -162,23 +162,22 @@ def extract(
     content_type: str | None = None,
     fetched_at: datetime | None = None,
     hints: dict[str, str] | None = None,
+    page: Page | None = None,
 ) -> Article:
     """Extract the article record of one page.
 
     ``site`` defaults to the registered site owning ``url``; ``hints`` carries what discovery
     already knows of the page (``title`` and ``published`` from a news sitemap), used only when the
-    page itself does not say.
+    page itself does not say. ``page``, when given, is the page already decoded and parsed (by
+    the spider's article detection): it is read, never parsed again.
     """
     site = site or site_for_url(url)
     hints = hints or {}
-    text = decode_html(html, content_type)
-    try:
-        doc = lxml.html.document_fromstring(text)
-    except (ParserError, ValueError):
-        doc = lxml.html.document_fromstring("<html><body></body></html>")
+    page = page or Page.parse(url, html, content_type)
+    doc = page.doc
     sel = site.selectors if site else None
-    ld = article_json_ld(parse_json_ld(doc))
-    meta = meta_tags(doc)
+    ld = page.article_ld
+    meta = page.meta
 
     title_sel = _select_text(doc, sel.title if sel else None) or _select_text(doc, "h1")
     title = _title(
@@ -207,7 +206,7 @@ def extract(
             for container in containers[:1]:
                 blocks, links = html_blocks(container, sel.remove)
             candidates.append(Candidate("selectors", blocks, links))
-    generic = _generic_blocks(doc, url)
+    generic = page.generic_blocks
     if generic:
         candidates.append(Candidate("generic", _fill_gaps(doc, generic)))
     else:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from typing import Any
 
 import cssselect
+import lxml.html
 from lxml.cssselect import LxmlHTMLTranslator
-from lxml.etree import _Element
+from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from crawler.text import normalize_line
@@ -129,3 +131,51 @@ def _time_attr(doc: _Element, selector: str | None) -> str | None:
             if el.get(attr):
                 return el.get(attr)
     return None
+
+
+# ------------------------------------------------------------------------------------------------
+# The page
+
+
+class Page:
+    """One fetched page, decoded and parsed once: the tree, its JSON-LD objects, its meta tags
+    and trafilatura's main content, each computed on first use and then shared by article
+    detection and by every field's extraction. Nothing here changes the tree."""
+
+    def __init__(self, url: str, text: str, doc: _Element) -> None:
+        self.url = url
+        self.text = text
+        self.doc = doc
+
+    @classmethod
+    def parse(cls, url: str, html: bytes | str, content_type: str | None = None) -> Page:
+        text = decode_html(html, content_type)
+        try:
+            doc = lxml.html.document_fromstring(text)
+        except (ParserError, ValueError):
+            doc = lxml.html.document_fromstring("<html><body></body></html>")
+        return cls(url, text, doc)
+
+    @functools.cached_property
+    def json_ld(self) -> list[dict[str, Any]]:
+        from crawler.extract import parse_json_ld
+
+        return parse_json_ld(self.doc)
+
+    @functools.cached_property
+    def article_ld(self) -> dict[str, Any]:
+        """The JSON-LD object describing the article (``{}`` when there is none)."""
+        from crawler.extract import article_json_ld
+
+        return article_json_ld(self.json_ld)
+
+    @functools.cached_property
+    def meta(self) -> dict[str, list[str]]:
+        return meta_tags(self.doc)
+
+    @functools.cached_property
+    def generic_blocks(self) -> list[str]:
+        """trafilatura's main content, as blocks (it works on a copy of the tree)."""
+        from crawler.fields.body import _generic_blocks
+
+        return _generic_blocks(self.doc, self.url)

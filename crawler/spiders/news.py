@@ -18,6 +18,7 @@ from crawler import discovery
 from crawler.discovery import Link
 from crawler.extract import extract
 from crawler.items import Article
+from crawler.page import Page
 from crawler.sites import SITES, Site, site_for_url
 from crawler.state import DEFAULT_STATE_PATH, SQLiteStateStore
 from crawler.urls import canonicalize_url
@@ -244,9 +245,12 @@ class NewsSpider(Spider):
             return
         if not isinstance(response, TextResponse):
             return
-        doc = discovery.as_document(response.text)
-        if discovery.looks_like_article(response.url, doc):
-            yield from self.parse_article(response)
+        # Decoded and parsed once (as extraction decodes: not Scrapy's cp1252 guess for an
+        # undeclared Arabic page); article detection, link reading and extraction share it.
+        page = Page.parse(response.url, response.body, _content_type(response))
+        doc = page.doc
+        if discovery.looks_like_article(response.url, page):
+            yield from self.parse_article(response, page)
         hops = response.meta.get("hops", 0)
         if hops >= self.max_depth:
             return
@@ -408,19 +412,19 @@ class NewsSpider(Spider):
 
     # -- articles ----------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def parse_article(self, response: Response, page: Page | None = None) -> Iterator[Article]:
         stats = self.crawler.stats
         site = self.site or site_for_url(response.url)
         if site is not None and not site.is_article(response.url):
             stats.inc_value("extract/not_article")
             return
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         article = extract(
             response.url,
             response.body,
             site,
-            content_type=content_type,
+            content_type=_content_type(response),
             hints=response.meta.get("hints"),
+            page=page,
         )
         if not article.body and not article.body_missing:
             stats.inc_value("extract/empty_body")
@@ -437,6 +441,10 @@ class NewsSpider(Spider):
         else:
             stats.inc_value(f"extract/body_source/{article.body_source}")
         yield article
+
+
+def _content_type(response: Response) -> str | None:
+    return response.headers.get(b"Content-Type", b"").decode("latin-1") or None
 
 
 def _spider_class(site: Site) -> type[NewsSpider]:
