@@ -29,6 +29,7 @@ from crawler.fields.body import (
 )
 from crawler.fields.images import _images
 from crawler.fields.language import _language
+from crawler.fields.overrides import apply_overrides
 from crawler.fields.tags import _tags
 from crawler.items import Article
 from crawler.page import Page, _css, _first, _select_text, _time_attr
@@ -265,7 +266,7 @@ def extract(
 
     canonical = _canonical(doc, url, meta, site)
     fetched = (fetched_at or datetime.now(UTC)).astimezone(UTC)
-    return Article(
+    article = Article(
         url=url,
         canonical_url=canonical,
         site=site.name if site else None,
@@ -290,6 +291,9 @@ def extract(
         body_source=chosen.source if chosen else None,
         body_missing=not body and _is_article_page(url, site, ld, meta),
     )
+    if site is not None and site.field_overrides:
+        apply_overrides(site, page, article)
+    return article
 
 
 # A machine-readable time of the article itself, not one of a ticker or a related-links list.

@@ -4,6 +4,7 @@ reading and extraction all read that one tree."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,12 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler.extract import extract
+from crawler.fields.overrides import FIELDS, OVERRIDES
 from crawler.items import Article
 from crawler.page import Page
+from crawler.sites import SITES, Site
 from crawler.spiders.news import NewsSpider
+from crawler.text import content_hash
 
 TEXT = [
     "قالت وزارة النقل إن أعمال توسعة الطريق الساحلي ستنتهي قبل نهاية العام وفق الجدول المعلن.",
@@ -72,3 +76,24 @@ def test_extraction_reads_a_given_page_without_changing_it() -> None:
     assert lxml.html.tostring(page.doc) == before
     # The lazily computed parts are computed once and shared.
     assert page.generic_blocks is page.generic_blocks
+
+
+def test_a_site_overrides_a_field_with_a_named_function() -> None:
+    html = article_page().replace(
+        "<title>توسعة الطريق الساحلي</title>",
+        '<meta property="og:title" content="عاجل | أخبار النقل"><title>أخبار</title>',
+    )
+    url = "https://override.example/news/4411"
+    generic = Site(name="plain", domains=("override.example",), article_url=r"/news/\d+", home="")
+    site = replace(generic, name="with-h1", field_overrides=(("title", "title_from_h1"),))
+    assert extract(url, html, generic).title != "توسعة الطريق الساحلي"
+    article = extract(url, html, site)
+    assert article.title == "توسعة الطريق الساحلي"
+    assert article.content_hash == content_hash(article.title, article.body)
+
+
+def test_registered_overrides_name_known_functions_and_fields() -> None:
+    for site in SITES:
+        for field_name, fn_name in site.field_overrides:
+            assert field_name in FIELDS, (site.name, field_name)
+            assert fn_name in OVERRIDES, (site.name, fn_name)
