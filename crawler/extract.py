@@ -145,6 +145,10 @@ def _ld_names(value: Any, skip_organizations: bool = True) -> list[str]:
 # The record
 
 
+# Under this many characters, trafilatura's text may be a stray line of a page it could not read.
+_SHORT_GENERIC = 200
+
+
 def _is_article_page(
     url: str, site: Site | None, ld: dict[str, Any], meta: dict[str, list[str]]
 ) -> bool:
@@ -210,7 +214,9 @@ def extract(
     generic = page.generic_blocks
     if generic:
         candidates.append(Candidate("generic", _fill_gaps(doc, generic)))
-    else:
+    if sum(len(b) for b in generic) < _SHORT_GENERIC:
+        # trafilatura found nothing, or only a line or two (a date, a caption) of a page whose
+        # text is written as <br> runs in a <div> or a table cell: the densest text competes.
         dense = densest_container(doc)
         if dense is not None:
             blocks, links = html_blocks(dense)

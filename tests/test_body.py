@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from crawler.commands.extract import extract_record
 from crawler.extract import extract
 from crawler.items import Article
 from crawler.sample import Pages, serve_pages
@@ -159,3 +160,17 @@ def test_the_summary_printed_under_the_headline_opens_the_body_once() -> None:
     # A summary box the text repeats as its first paragraph is not doubled.
     article = extract(url, summary_page(first_paragraph=SUMMARY))
     assert article.body.split("\n\n") == [SUMMARY, *LINES, *MORE]
+
+
+def test_text_written_as_br_runs_after_a_headline_div_is_the_body() -> None:
+    # No <h1>, no <p>: the headline and its date line are <div>/<span>, the text <br> runs.
+    html = (
+        '<html lang="ar"><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head>'
+        '<body><div id="top"><a href="/">الصفحة الرئيسية</a></div><div id="content">'
+        '<div class="headline">بدء موسم حصاد القمح</div><span class="date">12-05-2024 10:30'
+        f'</span><div class="text">{"<br><br>".join(LINES + MORE)}</div></div>'
+        '<div id="footer">جميع الحقوق محفوظة</div></body></html>'
+    )
+    # Extraction and cleaning, as a crawl runs them (the date line is cleaning's).
+    record = extract_record("https://old.example.net/article/5514.html", html.encode("utf-8"))
+    assert record["body"].split("\n\n") == LINES + MORE

@@ -315,10 +315,13 @@ def _drop_furniture_lines(
     differ from a JSON-LD headline) or an image caption repeated inside the text go, so do the
     blocks before the headline (a teaser of another box) and an embedded tweet's picture link."""
     out = [b for b in blocks if b not in captions]
-    # The text starts after its headline: what comes before it is a teaser of another box.
+    # The text starts after its headline: what comes before it is a teaser of another box,
+    # unless it outweighs what follows (main-content extraction put the headline and its date
+    # line after the text they head).
     heading = next((i for i, b in enumerate(out[:6]) if b in titles), None)
     if heading is not None:
-        out = out[heading + 1 :]
+        before, after = out[:heading], out[heading + 1 :]
+        out = after if sum(map(len, before)) < sum(map(len, after)) else before + after
     while out and out[0] in titles:
         out.pop(0)
     # An embedded tweet's picture link is the embed's, not the text's.
