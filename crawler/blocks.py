@@ -6,6 +6,7 @@ import re
 
 from lxml.etree import _Element
 
+from crawler.page import _css_alternatives
 from crawler.text import normalize_line
 
 # ------------------------------------------------------------------------------------------------
@@ -71,7 +72,9 @@ def html_blocks(
     skip: set[_Element] = set()
     for selector in remove:
         try:
-            skip.update(container.cssselect(selector))
+            # Compiled once per selector (a CSSSelector per call costs more than the match).
+            for xpath in _css_alternatives(selector):
+                skip.update(container.xpath(xpath))
         except Exception:  # noqa: BLE001 - a bad per-site selector must not stop extraction
             continue
     blocks: list[str] = []

@@ -14,6 +14,15 @@ from crawler.cleaning.lines import (
     sentence_like,
 )
 from crawler.dates import MONTH_NAMES
+from crawler.phrases import (
+    BYLINE_LABELS,
+    BYLINE_ROLE_LABELS,
+    COMMENT_PROMPTS,
+    DATE_LABELS,
+    NETWORKS,
+    SHARE_PHRASES,
+    SHARE_WORDS,
+)
 from crawler.text import EASTERN_DIGITS
 
 # ------------------------------------------------------------------------------------------------
@@ -255,15 +264,7 @@ def _font_size(line: Line) -> bool:
 
 # --- follow and subscribe prompts -----------------------------------------------------------------
 
-_PLATFORMS = _alt(
-    (
-        "Facebook", "فيسبوك", "فيس بوك", "Twitter", "تويتر", "إكس", "Instagram", "انستجرام",
-        "إنستجرام", "انستغرام", "إنستغرام", "انستقرام", "YouTube", "يوتيوب", "TikTok", "تيك توك",
-        "تيكتوك", "Telegram", "تليجرام", "تلجرام", "تلغرام", "تيليجرام", "WhatsApp", "واتساب",
-        "واتس اب", "واتس آب", "Snapchat", "سناب شات", "LinkedIn", "لينكد إن", "Google News",
-        "جوجل نيوز", "نبض", "Threads", "ثريدز",
-    )
-)  # fmt: skip
+_PLATFORMS = _alt(NETWORKS)
 _OURS = _alt(
     (
         "قناتنا", "صفحتنا", "حسابنا", "حساباتنا", "موقعنا", "تطبيقنا", "مجموعتنا", "نشرتنا",
@@ -356,27 +357,13 @@ def _follow_prompt(line: Line) -> bool:
 
 # --- share bars ---------------------------------------------------------------------------------
 
-_SHARE_WORDS = (
-    "Facebook", "فيسبوك", "Twitter", "تويتر", "X", "إكس", "اكس", "WhatsApp", "واتساب", "Telegram",
-    "تليجرام", "تلجرام", "تلغرام", "تيليجرام", "Instagram", "انستجرام", "انستغرام", "LinkedIn",
-    "لينكدإن", "YouTube", "يوتيوب", "TikTok", "تيكتوك", "Snapchat", "Pinterest", "Reddit",
-    "Messenger", "ماسنجر", "Email", "Gmail", "إيميل", "Print", "طباعة", "Tweet", "غرد", "شارك",
-    "مشاركة", "المشاركة", "انشر", "Share", "Shares", "Threads", "ثريدز", "Partager", "Tweeter",
-)  # fmt: skip
-_SHARE_PHRASES = (
-    "فيس بوك", "واتس اب", "واتس آب", "لينكد إن", "تيك توك", "سناب شات", "Google News",
-    "جوجل نيوز", "E-mail", "البريد الإلكتروني", "بريد إلكتروني", "نسخ الرابط", "تم نسخ الرابط",
-    "انسخ الرابط", "رابط مختصر", "الرابط المختصر", "رابط قصير", "الرابط القصير", "Copy link",
-    "Link copied", "شارك الخبر", "شارك المقال",
-    "شارك عبر", "شارك على", "شارك الموضوع", "Share this", "Share this article", "Share on",
-    "مشاركة الخبر",
-)  # fmt: skip
+# One-word network names and share words; the two-word names and share phrases.
+_SHARE_WORDS = tuple(n for n in NETWORKS if " " not in n) + SHARE_WORDS
+_SHARE_PHRASES = tuple(n for n in NETWORKS if " " in n) + SHARE_PHRASES
 _SHARE_TOKEN = _alt(_SHARE_WORDS + _SHARE_PHRASES)
 _SHARE_LINE = re.compile(rf"{_SHARE_TOKEN}(?: {_SHARE_TOKEN})*")
 # One network name alone, even written in two words («تيك توك»), may be a subheading.
-_SHARE_SINGLE = re.compile(
-    _alt((*_SHARE_WORDS, "فيس بوك", "واتس اب", "واتس آب", "لينكد إن", "تيك توك", "سناب شات"))
-)
+_SHARE_SINGLE = re.compile(_alt((*_SHARE_WORDS, *(n for n in NETWORKS if " " in n))))
 
 
 def _share_line(line: Line) -> bool:
@@ -561,14 +548,7 @@ _COMMENT_COUNT = re.compile(
 _COMMENT_FORM = re.compile(
     _alt(
         (
-            "لا توجد تعليقات",
-            "لا توجد تعليقات حتى الآن",
-            "كن أول من يعلق",
-            "كن أول من يعلق على الخبر",
-            "تعليقات الزوار",
-            "تعليقات القراء",
-            "آراء القراء",
-            "أرسل تعليقك",
+            *COMMENT_PROMPTS,
             "end of list",
             "بداية القائمة",
             "نهاية القائمة",
@@ -617,9 +597,9 @@ def _page_chrome(line: Line) -> bool:
 # «كتب محمد علي» needs no separator; «تحرير: …» does («تحرير الأسعار» is a subheading).
 _BYLINE_LINE = re.compile(
     r"(?:(?:"
-    + "|".join(_flex(w) for w in ("كتب", "كتبت", "بقلم", "إعداد"))
+    + "|".join(_flex(w) for w in BYLINE_LABELS)
     + r"|By|Par)\s*[:：\-–—]?|(?:"
-    + "|".join(_flex(w) for w in ("تحرير", "مراجعة", "ترجمة", "تقرير", "متابعة", "حوار"))
+    + "|".join(_flex(w) for w in BYLINE_ROLE_LABELS)
     + r")\s*[:：\-–—])\s*(?P<name>[^:：]{2,45}?)\s*[:：]?",
     re.I,
 )
@@ -705,11 +685,7 @@ _WEEKDAYS = (
     "الأحد", "الاثنين", "الإثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت",
     "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 )  # fmt: skip
-_DATE_LABELS = (
-    "نشر في", "نشر", "تم النشر", "تاريخ النشر", "نشر بتاريخ", "بتاريخ", "آخر تحديث", "تحديث",
-    "تاريخ التحديث", "محدث", "Published", "Updated", "Last updated", "Posted", "Publié le",
-    "Mis à jour",
-)  # fmt: skip
+_DATE_LABELS = DATE_LABELS
 _TIME_WORDS = (
     "ص", "م", "صباحا", "مساء", "صباحًا", "مساءً", "AM", "PM", "GMT", "UTC", "GST", "بتوقيت",
     "القاهرة", "مكة", "المكرمة", "غرينتش", "جرينتش", "الساعة", "هـ", "ه",

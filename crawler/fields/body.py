@@ -12,6 +12,7 @@ from lxml.etree import ParserError, _Element
 
 from crawler.blocks import html_blocks, is_page_furniture
 from crawler.dates import parse_date
+from crawler.phrases import BYLINE_LABELS, COMMENT_HEADINGS
 from crawler.text import normalize_line
 
 # ------------------------------------------------------------------------------------------------
@@ -221,7 +222,7 @@ def _holder(doc: _Element, block: str) -> _Element | None:
 
 
 # «كتب - محمد علي», «بقلم: ...» opening the text: a byline, not a paragraph.
-_BYLINE = re.compile(r"^(?:كتب|كتبت|بقلم|إعداد|اعداد)\s*[:：\-–]?\s*([^.،؟!:\d]{2,50})$")
+_BYLINE = re.compile(rf"^(?:{'|'.join(BYLINE_LABELS)})\s*[:：\-–]?\s*([^.،؟!:\d]{{2,50}})$")
 
 
 def _take_bylines(blocks: list[str]) -> list[str]:
@@ -276,12 +277,23 @@ def _drop_author_card(blocks: list[str], authors: list[str]) -> list[str]:
 
 # Headings over readers' comments, however the section is marked up.
 _COMMENTS_HEADING = re.compile(
-    r"^(?:آراء القراء|اراء القراء|تعليقات القراء|تعليقات الزوار|تعليقات الزوار والقراء|التعليقات"
-    r"|تعليقات|أضف تعليقك|اضف تعليقك|أضف تعليقا|اترك تعليقا|اترك تعليقاً|شارك برأيك|Comments"
-    r"|Reader comments|Leave a (?:comment|reply))\s*[(:\d)\s]*$",
+    rf"^(?:{'|'.join(sorted(map(re.escape, COMMENT_HEADINGS), key=len, reverse=True))})"
+    r"\s*[(:\d)\s]*$",
     re.I,
 )
 _COMMENTS_NAME = re.compile(r"comment|respons|reader-?opinion|disqus", re.I)
+# The elements whose class or id may match ``_COMMENTS_NAME``, found by XPath without a
+# Python test on every named element of the page.
+_COMMENTS_CANDIDATES = (
+    "//body//*[@class or @id][contains(translate(concat(@class, ' ', @id), "
+    "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'comment') "
+    "or contains(translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    "'abcdefghijklmnopqrstuvwxyz'), 'respons') "
+    "or contains(translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    "'abcdefghijklmnopqrstuvwxyz'), 'opinion') "
+    "or contains(translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    "'abcdefghijklmnopqrstuvwxyz'), 'disqus')]"
+)
 
 
 def _reader_comments(doc: _Element) -> set[str]:
@@ -290,7 +302,7 @@ def _reader_comments(doc: _Element) -> set[str]:
     found: set[str] = set()
     sections = [
         el
-        for el in doc.xpath("//body//*[@class or @id]")
+        for el in doc.xpath(_COMMENTS_CANDIDATES)
         if _COMMENTS_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
     ]
     for heading in doc.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5]"):

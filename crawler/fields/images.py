@@ -49,7 +49,8 @@ def _images(
         caption = normalize_line(cap_el.text_content()) if cap_el is not None else None
         if src:
             found.append(Image(src, caption or None))
-    for el in doc.xpath("//*[@class]"):
+    # Every caption class holds "caption" or "-desc": XPath narrows the elements the regex sees.
+    for el in doc.xpath('//*[contains(@class, "caption") or contains(@class, "-desc")]'):
         if not _CAPTION_CLASS.search(el.get("class", "")):
             continue
         if el.tag == "figcaption" or _in_side_content(el):

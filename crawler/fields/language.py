@@ -20,7 +20,8 @@ def _language(doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], tex
     # The metadata readers live beside the orchestrator; imported here to avoid a cycle.
     from crawler.extract import _ld_text
 
-    arabic = arabic_ratio(text) > 0.5
+    # The opening of the text tells its script as well as the whole of it does.
+    arabic = arabic_ratio(text[:3000]) > 0.5
     for value in (doc.get("lang"), _ld_text(ld.get("inLanguage")), _first(meta, "og:locale")):
         if value and value.strip():
             declared = re.split(r"[-_]", value.strip())[0].lower()
