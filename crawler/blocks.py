@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml.etree import _Element
 
@@ -60,6 +61,25 @@ def own_text(el: _Element) -> str:
     return " ".join(t.strip() for t in (el.text, *(c.tail for c in el)) if t and t.strip())
 
 
+@dataclass(frozen=True)
+class Block:
+    """One block of text with the DOM facts cleaning can use beside its words."""
+
+    text: str
+    tag: str
+    """The block element holding the text (``p``, ``li``, ``h2``, ``div``, ``td``...)."""
+    link_share: float
+    """Share of its characters inside links: 1.0 for a headline link."""
+    tokens: frozenset[str]
+    """Class and id tokens of the block element holding it."""
+    after_headline: bool | None
+    """Whether it comes after the container's ``<h1>``; None when the container has none."""
+
+    @property
+    def heading(self) -> bool:
+        return self.tag in HEADING_TAGS or self.tag == "h1"
+
+
 def html_blocks(
     container: _Element, remove: tuple[str, ...] = (), linked: list[bool] | None = None
 ) -> tuple[list[str], float]:
@@ -69,6 +89,14 @@ def html_blocks(
     ``<div>`` becomes paragraphs like ``<p>`` text does. Furniture is skipped entirely. ``linked``,
     when given, receives for each block whether it is all link text (a headline link).
     """
+    blocks, share = typed_blocks(container, remove)
+    if linked is not None:
+        linked.extend(b.link_share >= 1.0 for b in blocks)
+    return [b.text for b in blocks], share
+
+
+def typed_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[list[Block], float]:
+    """:func:`html_blocks` as :class:`Block` objects, and the container's link share."""
     skip: set[_Element] = set()
     for selector in remove:
         try:
@@ -77,19 +105,30 @@ def html_blocks(
                 skip.update(container.xpath(xpath))
         except Exception:  # noqa: BLE001 - a bad per-site selector must not stop extraction
             continue
-    blocks: list[str] = []
+    has_headline = container.tag == "h1" or next(container.iter("h1"), None) is not None
+    blocks: list[Block] = []
     current: list[str] = []
+    holders: list[_Element] = [container]
     link_chars = 0
     total_chars = 0
     block_links = [0, 0]  # link characters, all characters of the current block
+    headline_seen = [False]
 
     def flush() -> None:
         if current:
             line = normalize_line("".join(current).replace("\n", " "))
             if line:
-                blocks.append(line)
-                if linked is not None:
-                    linked.append(block_links[1] > 0 and block_links[0] >= block_links[1])
+                holder = holders[-1]
+                tokens = _TOKEN_SPLIT.split(f"{holder.get('class', '')} {holder.get('id', '')}")
+                blocks.append(
+                    Block(
+                        line,
+                        holder.tag if isinstance(holder.tag, str) else "",
+                        block_links[0] / block_links[1] if block_links[1] else 0.0,
+                        frozenset(t.lower() for t in tokens if t),
+                        headline_seen[0] if has_headline else None,
+                    )
+                )
             current.clear()
         block_links[:] = [0, 0]
 
@@ -109,6 +148,7 @@ def html_blocks(
                 is_block = child.tag in BLOCK_TAGS
                 if is_block:
                     flush()
+                    holders.append(child)
                 if child.text:
                     current.append(child.text)
                     n = len(child.text.strip())
@@ -120,6 +160,9 @@ def html_blocks(
                 walk(child, in_link or child.tag == "a")
                 if is_block:
                     flush()
+                    holders.pop()
+                    if child.tag == "h1":
+                        headline_seen[0] = True
             if child.tail:
                 current.append(child.tail)
                 n = len(child.tail.strip())

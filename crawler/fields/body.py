@@ -10,7 +10,7 @@ import lxml.html
 import trafilatura
 from lxml.etree import ParserError, _Element
 
-from crawler.blocks import html_blocks, is_page_furniture
+from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
 from crawler.phrases import BYLINE_LABELS, COMMENT_HEADINGS
 from crawler.text import normalize_line
@@ -163,9 +163,6 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
     span (bylines, tags, related lists) stay out, and a span that would bring in much more text
     than trafilatura kept is not trusted.
     """
-    # The metadata readers live beside the orchestrator; imported here to avoid a cycle.
-    from crawler.extract import _DATE_LIKE
-
     if len(generic) < 2:
         return generic
     first, last = _holder(doc, generic[0]), _holder(doc, generic[-1])
@@ -177,8 +174,8 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
         container = container.getparent()
     if container is None or container.tag in ("html", "body"):
         return generic
-    linked: list[bool] = []
-    blocks, _ = html_blocks(container, linked=linked)
+    typed, _ = typed_blocks(container)
+    blocks = [b.text for b in typed]
     starts = [i for i, b in enumerate(blocks) if b == generic[0]]
     ends = [i for i, b in enumerate(blocks) if b == generic[-1]]
     if not starts or not ends or ends[-1] < starts[0]:
@@ -187,18 +184,23 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
     # A restored line that is only a date is the article's timestamp, not its text; one that
     # is all link is a headline of a box trafilatura rightly left out.
     span = [
-        b
-        for b, link in zip(
-            blocks[starts[0] : ends[-1] + 1], linked[starts[0] : ends[-1] + 1], strict=True
-        )
-        if b in kept
-        or not (link or (len(b) <= 50 and _DATE_LIKE.search(b) and parse_date(b, "UTC")))
+        b.text
+        for b in typed[starts[0] : ends[-1] + 1]
+        if b.text in kept or not (b.link_share >= 1.0 or _timestamp(b.text))
     ]
     covered = sum(len(b) for b in set(span) & kept) / max(1, sum(len(b) for b in kept))
     added = sum(len(b) for b in span if b not in kept)
     if covered < 0.9 or added > 0.5 * sum(len(b) for b in generic):
         return generic
     return span
+
+
+def _timestamp(text: str) -> bool:
+    """A short line that is only a date (a dateline restored between paragraphs)."""
+    # The metadata readers live beside the orchestrator; imported here to avoid a cycle.
+    from crawler.extract import _DATE_LIKE
+
+    return len(text) <= 50 and bool(_DATE_LIKE.search(text)) and bool(parse_date(text, "UTC"))
 
 
 def _holder(doc: _Element, block: str) -> _Element | None:
