@@ -48,3 +48,20 @@ COMMENT_PROMPTS = (
     "لا توجد تعليقات", "لا توجد تعليقات حتى الآن", "كن أول من يعلق", "كن أول من يعلق على الخبر",
     "تعليقات الزوار", "تعليقات القراء", "آراء القراء", "أرسل تعليقك",
 )  # fmt: skip
+
+# What a comment-policy notice says beside a comment word: the comments are the readers' own,
+# moderated, held to manners. Sites print it under their comment forms.
+COMMENT_WORDS = ("تعليق", "تعليقات", "التعليقات", "التعليق", "تعليقك", "Comments", "Comment")
+COMMENT_POLICY = (
+    "تعبر عن رأي أصحابها", "تعبر عن أصحابها", "تعبر عن رأي كاتبها", "تعبر عن وجهة نظر أصحابها",
+    "آداب الحوار", "آداب التعليق", "حذف أي تعليق", "are moderated", "community guidelines",
+    "do not reflect the views", "house rules",
+)  # fmt: skip
+# Moderation said of the readers' comments only («تخضع للمراجعة» is said of much else).
+MODERATION = ("تخضع للمراجعة", "تخضع للرقابة", "سيتم مراجعة", "قبل نشرها", "قبل النشر")
+READER_COMMENTS = (
+    "تعليقك", "تعليقاتكم", "جميع التعليقات", "التعليقات المنشورة", "تعليقات القراء",
+    "تعليقات الزوار", "your comment",
+)  # fmt: skip
+# «… لا تعبر عن رأي الموقع»: only the site's own disclaimer, not a sentence about a government.
+SITE_WORDS = ("الموقع", "الجريدة", "الصحيفة", "البوابة", "القناة", "الإدارة", "إدارة الموقع")

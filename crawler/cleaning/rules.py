@@ -17,11 +17,16 @@ from crawler.dates import MONTH_NAMES
 from crawler.phrases import (
     BYLINE_LABELS,
     BYLINE_ROLE_LABELS,
+    COMMENT_POLICY,
     COMMENT_PROMPTS,
+    COMMENT_WORDS,
     DATE_LABELS,
+    MODERATION,
     NETWORKS,
+    READER_COMMENTS,
     SHARE_PHRASES,
     SHARE_WORDS,
+    SITE_WORDS,
 )
 from crawler.text import EASTERN_DIGITS
 
@@ -52,6 +57,8 @@ CATALOG: dict[str, str] = {
     "dateline": "a line that is only a date or time («الأحد، 12 مايو 2024 10:30 ص», «منذ 3 "
     "ساعات», «2 دقيقة للقراءة»), labelled or not",
     "credit": "a photo or agency credit standing alone: «صورة: واس», «(أ ف ب)», Getty Images",
+    "comment_policy": "a comment-policy notice: «التعليقات المنشورة لا تعبر عن رأي الموقع», «نرجو "
+    "الالتزام بآداب الحوار», Comments are moderated",
     "social_embed": "the frame of an embedded post: «View this post on Instagram», «A post shared "
     "by ...», a tweet's «— name (@account) date» line",
 }
@@ -575,6 +582,28 @@ _TIME_LABEL = re.compile(
 )
 
 
+# --- comment policy -------------------------------------------------------------------------------
+
+_COMMENT_WORD = re.compile(rf"(?:^| ){_alt(COMMENT_WORDS)}(?: |$)")
+_POLICY = re.compile(
+    rf"{_alt(COMMENT_POLICY)}|{_alt(('لا تعبر عن رأي', 'لا تعبر عن راي'))} "
+    rf"(?:\w+ )?{_alt(SITE_WORDS)}"
+)
+
+
+_MODERATION = re.compile(_alt(MODERATION))
+_READER_COMMENTS = re.compile(_alt(READER_COMMENTS))
+
+
+def _comment_policy(line: Line) -> bool:
+    """A comment-policy notice: the comments are the readers' own, moderated, held to manners."""
+    if line.quoted or line.words > 45 or not _COMMENT_WORD.search(line.key):
+        return False
+    if _POLICY.search(line.key):
+        return True
+    return bool(_MODERATION.search(line.key) and _READER_COMMENTS.search(line.key))
+
+
 def _page_chrome(line: Line) -> bool:
     if line.quoted:
         return False
@@ -767,6 +796,7 @@ LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
     ("nav_links", _nav_links),
     ("read_also", _related_inline),
     ("page_chrome", _page_chrome),
+    ("comment_policy", _comment_policy),
     ("social_embed", _social_embed),
     ("dateline", _dateline),
     ("credit", _credit),
