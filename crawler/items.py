@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -96,7 +96,15 @@ class Article:
             self.id = article_id(self.canonical_url)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # ``asdict`` deep-copies field by field; the record is flat but for lists of strings and
+        # images, which are copied here (this runs once per record written).
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
+        data["authors"] = list(self.authors)
+        data["tags"] = list(self.tags)
+        data["images"] = [{"url": i.url, "caption": i.caption} for i in self.images]
+        if self.removed_noise is not None:
+            data["removed_noise"] = list(self.removed_noise)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
@@ -106,6 +114,9 @@ class Article:
             img if isinstance(img, Image) else Image(**img) for img in data.get("images") or []
         ]
         return cls(**kwargs)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Article))
 
 
 def article_id(canonical_url: str) -> str:

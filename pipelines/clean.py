@@ -72,12 +72,14 @@ def clean_article(
     """
     rules = rules_for(site)
     removed: Removed = []
+    before = (article.title, article.body)
     article.title = _clean_optional(article.title, rules, removed)
     article.body, lost = clean_text(article.body or "", rules)
     removed.extend(lost)
     for image in article.images:
         image.caption = _clean_optional(image.caption, rules, removed)
-    article.content_hash = content_hash(article.title, article.body)
+    if (article.title, article.body) != before or not article.content_hash:
+        article.content_hash = content_hash(article.title, article.body)
     result = Cleaned(removed)
     if keep_removed:
         article.removed_noise = result.lines()

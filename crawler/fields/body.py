@@ -284,18 +284,6 @@ _COMMENTS_HEADING = re.compile(
     re.I,
 )
 _COMMENTS_NAME = re.compile(r"comment|respons|reader-?opinion|disqus", re.I)
-# The elements whose class or id may match ``_COMMENTS_NAME``, found by XPath without a
-# Python test on every named element of the page.
-_COMMENTS_CANDIDATES = (
-    "//body//*[@class or @id][contains(translate(concat(@class, ' ', @id), "
-    "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'comment') "
-    "or contains(translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-    "'abcdefghijklmnopqrstuvwxyz'), 'respons') "
-    "or contains(translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-    "'abcdefghijklmnopqrstuvwxyz'), 'opinion') "
-    "or contains(translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-    "'abcdefghijklmnopqrstuvwxyz'), 'disqus')]"
-)
 
 
 def _reader_comments(doc: _Element) -> set[str]:
@@ -304,7 +292,7 @@ def _reader_comments(doc: _Element) -> set[str]:
     found: set[str] = set()
     sections = [
         el
-        for el in doc.xpath(_COMMENTS_CANDIDATES)
+        for el in doc.xpath("//body//*[@class or @id]")
         if _COMMENTS_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
     ]
     for heading in doc.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5]"):
@@ -367,7 +355,8 @@ def _with_printed_summary(
             continue
         if node.is_tail:
             el = el.getparent()
-        while el is not None and len(_squash(el.text_content())) < len(key) * 0.9:
+        # Up to the element holding the whole summary (raw length: spaces count, a loose bound).
+        while el is not None and len(el.text_content()) < len(key) * 0.9:
             el = el.getparent()
         if el is None or el.tag in ("body", "html", "script", "style"):
             continue
