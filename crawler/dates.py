@@ -69,9 +69,9 @@ _MERIDIEM = [
     (re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?)\s*(?:صباحاً|صباحا|صباح|ص)(?!\w)"), r"\1 AM"),
 ]
 _ERA = re.compile(r"(?<=\d)\s*م(?!\w)")
-_NOISE = re.compile(
-    r"(?:آخر تحديث|تاريخ النشر|نشر في|نشر|بتوقيت القاهرة|بتوقيت مكة المكرمة|GMT)[:：]?"
-)
+_NOISE = re.compile(r"(?:آخر تحديث|تاريخ النشر|نشر في|نشر|بتوقيت القاهرة|بتوقيت مكة المكرمة)[:：]?")
+# GMT is an offset, not a label: «10:00 GMT», «GMT+3», «بتوقيت غرينتش» are UTC times.
+_GMT = re.compile(r"(?:بتوقيت\s+|توقيت\s+)?(?:غرينتش|غرينيتش|جرينتش)|(?<![A-Za-z])GMT(?![A-Za-z])")
 _SEPARATORS = re.compile(r"\s*[|،,]\s*|\s+-\s+")
 
 # Month names as pages print them: the Egyptian forms dateparser knows, every Levantine and
@@ -86,6 +86,8 @@ _ENGLISH_MONTHS = (
     "Sept", "Oct", "Nov", "Dec",
 )  # fmt: skip
 MONTH_NAMES = tuple(dict.fromkeys((*_EGYPTIAN_MONTHS, *_MONTHS, *_ENGLISH_MONTHS)))
+_EGYPTIAN_ALT = "|".join(_EGYPTIAN_MONTHS)
+_PAIRED_MONTH = re.compile(rf"({_EGYPTIAN_ALT})\s*[/\\\-–(]\s*({_EGYPTIAN_ALT})\s*\)?")
 
 # Country-code domains whose time zone is a fair guess for an unregistered site.
 TLD_ZONES = {
@@ -138,7 +140,10 @@ def _parse(raw: str, date_order: str) -> datetime | None:
     except ValueError:
         pass
     text = _NOISE.sub(" ", text)
+    text = _GMT.sub(" UTC", text)
     text = _MONTH_RE.sub(lambda m: _MONTHS[m.group(1)], text)
+    # «24 نيسان / أبريل 2020»: the Levantine name and the Egyptian one of the same month.
+    text = _PAIRED_MONTH.sub(lambda m: m[1] if m[1] == m[2] else m[0], text)
     for pattern, repl in _MERIDIEM:
         text = pattern.sub(repl, text)
     text = _ERA.sub("", text)

@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--site", default="vetogate")
     parser.add_argument("--state", help="keep crawl state in this directory across runs")
-    parser.add_argument("--output", default=str(ROOT / "output"), help="output directory")
+    # Its own folder (and so its own site lock): a demo never mixes its sample records into
+    # the analysts' output/<site>/ nor waits for, or blocks, a real crawl of the site.
+    parser.add_argument("--output", default=str(ROOT / "demo-output"), help="output directory")
     args = parser.parse_args(argv)
 
     snapshot = Snapshot.load(args.site)

@@ -43,24 +43,35 @@ class Link:
 
 
 def parse_since(value: str | None, now: datetime) -> datetime:
-    """The start of the crawl window: ``2d``, ``36h``, ``90m``, an ISO date or datetime."""
-    if not value:
+    """The start of the crawl window: ``2d``, ``36h``, ``90m``, an ISO date or datetime.
+
+    An empty value or a start at or after ``now`` (an empty window) is a ValueError: a typo in a
+    cron line must not turn into a run that quietly crawls nothing."""
+    if value is None:
         return now - timedelta(days=2)
+    hint = "use a duration like 2d, 36h or 90m, or an ISO date like 2026-11-20"
     value = value.strip()
+    if not value:
+        raise ValueError(f"since is empty: {hint} (or leave it out for the last 2 days)")
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([dhm])", value)
     if match:
         amount, unit = float(match.group(1)), match.group(2)
         delta = {"d": timedelta(days=amount), "h": timedelta(hours=amount)}.get(
             unit, timedelta(minutes=amount)
         )
-        return now - delta
-    try:
-        start = datetime.fromisoformat(value)
-    except ValueError:
+        start = now - delta
+    else:
+        try:
+            start = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"since={value!r}: {hint}") from None
+        start = start if start.tzinfo else start.replace(tzinfo=now.tzinfo)
+    if start >= now:
         raise ValueError(
-            f"since={value!r}: use a duration like 2d, 36h or 90m, or an ISO date like 2026-11-20"
-        ) from None
-    return start if start.tzinfo else start.replace(tzinfo=now.tzinfo)
+            f"since={value!r} is not before now ({now.isoformat(timespec='minutes')}): "
+            "the window would be empty"
+        )
+    return start
 
 
 def to_datetime(raw: str | None, timezone: str) -> datetime | None:

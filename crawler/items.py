@@ -78,6 +78,9 @@ class Article:
     """True when the page is an article (declared by JSON-LD or ``og:type``, or an article URL of
     a registered site) but no text was found in it: ``body`` is empty and the record is kept so
     that no article page is lost silently (counted as ``extract/body_missing``)."""
+    canonical_rejected: str | None = None
+    """The canonical URL the page declared when it was not trusted (the home page, a section,
+    another article or another site): ``canonical_url`` is then the page's own URL."""
     version: int | None = None
     """Filled by dedup: 1 for the first record of an article, +1 for each changed re-crawl."""
     previous_content_hash: str | None = None

@@ -12,6 +12,7 @@ from lxml.cssselect import LxmlHTMLTranslator
 from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
+from crawler.fields.jsonld import article_json_ld, parse_json_ld
 from crawler.text import normalize_line
 
 # ------------------------------------------------------------------------------------------------
@@ -23,16 +24,20 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
     code page (windows-1256 or ISO-8859-6) under which the page reads as Arabic.
 
     Browsers and Scrapy fall back to cp1252 for undeclared pages, which turns Arabic into mojibake.
+    NUL characters are dropped: no page means them, and the parser turns them into U+FFFD.
     """
-    if isinstance(data, str):
-        return data
+    text = data if isinstance(data, str) else _decode(data, content_type)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def _decode(data: bytes, content_type: str | None) -> str:
     declared = http_content_type_encoding(content_type) if content_type else None
     declared = declared or html_body_declared_encoding(data)
     if declared:
         codec = _codec(declared)
-        if codec != "utf-8" and not data.isascii():
-            # A legacy label on bytes that are valid UTF-8 (templates copied from an older site
-            # keep its charset meta): multi-byte sequences this regular do not happen by chance.
+        if not codec.startswith("utf") and not data.isascii():
+            # A legacy label (Latin-1, windows-1256) on bytes that are valid UTF-8: a template's
+            # stale label; legacy text practically never forms valid multi-byte UTF-8 sequences.
             with contextlib.suppress(UnicodeDecodeError):
                 return data.decode("utf-8")
         try:
@@ -158,15 +163,11 @@ class Page:
 
     @functools.cached_property
     def json_ld(self) -> list[dict[str, Any]]:
-        from crawler.extract import parse_json_ld
-
         return parse_json_ld(self.doc)
 
     @functools.cached_property
     def article_ld(self) -> dict[str, Any]:
         """The JSON-LD object describing the article (``{}`` when there is none)."""
-        from crawler.extract import article_json_ld
-
         return article_json_ld(self.json_ld)
 
     @functools.cached_property

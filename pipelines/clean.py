@@ -16,6 +16,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.cleaning.cleaner import GLOBAL_RULES, Removed, Rules, clean_text, rules_for
 from crawler.cleaning.lines import Line, readable_line
 from crawler.cleaning.rules import CATALOG, LINE_RULES
+from crawler.fields.title import clean_title, site_page_title
 from crawler.items import Article
 from crawler.sites import BY_NAME, Site, site_for_url
 from crawler.text import content_hash
@@ -55,6 +56,16 @@ class Cleaned:
         return [line for _, line in self.removed]
 
 
+def _clean_title(value: str | None, removed: Removed) -> str | None:
+    # A headline has its own rules: body line rules would empty «شاهد: …» or «ذات صلة: …».
+    if not isinstance(value, str):
+        return value
+    title, label = clean_title(value)
+    if label:
+        removed.append(("title_label", label))
+    return title
+
+
 def _clean_optional(value: str | None, rules: Rules, removed: Removed) -> str | None:
     if not isinstance(value, str):
         return value
@@ -73,7 +84,7 @@ def clean_article(
     rules = rules_for(site)
     removed: Removed = []
     before = (article.title, article.body)
-    article.title = _clean_optional(article.title, rules, removed)
+    article.title = _clean_title(article.title, removed)
     article.body, lost = clean_text(article.body or "", rules)
     removed.extend(lost)
     for image in article.images:
@@ -98,7 +109,7 @@ def clean_record(
     rules = rules_for(site)
     removed: Removed = []
     if "title" in record:
-        record["title"] = _clean_optional(record["title"], rules, removed)
+        record["title"] = _clean_title(record["title"], removed)
     for name in ("body", "text"):
         if isinstance(record.get(name), str):
             record[name], lost = clean_text(record[name], rules)
@@ -145,7 +156,6 @@ class CleanPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        had_title = bool(adapter.get("title"))
         if isinstance(item, Article):
             site = site_of(item.url, item.site)
             counts = clean_article(item, site, keep_removed=self.keep_removed)
@@ -163,9 +173,20 @@ class CleanPipeline:
         elif not body:
             self.stats.inc_value("clean/dropped_empty")
             raise DropItem("empty body after cleaning")
-        if had_title and not adapter.get("title"):
-            # A page titled only «من نحن», «اتصل بنا» or «سياسة الخصوصية» is the site's own
-            # page, not an article, whatever its template declares.
+        if _site_page(adapter.get("title"), body, adapter.get("published_at")):
             self.stats.inc_value("clean/dropped_site_page")
             raise DropItem(f"a site page, not an article: {adapter.get('url')}")
         return item
+
+
+# A site's own page says little: an «من نحن» text longer than this is kept (and seen).
+SITE_PAGE_MAX_WORDS = 300
+
+
+def _site_page(title: Any, body: Any, published: Any) -> bool:
+    """A page titled «من نحن», «اتصل بنا» or «سياسة الخصوصية», undated and short, is the
+    site's own page whatever its template declares; a dated article is never dropped for its
+    title."""
+    if published or not isinstance(title, str) or not site_page_title(title):
+        return False
+    return not isinstance(body, str) or len(body.split()) <= SITE_PAGE_MAX_WORDS

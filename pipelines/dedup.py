@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import sqlite3
 import struct
 import time
 import zlib
@@ -639,10 +640,18 @@ class DedupPipeline:
             batch.append(pending if pending is not None else self._from_record(adapter))
         if not batch:
             return
-        self.store.record_articles([p.record() for p in batch])
+        try:
+            self.store.record_articles([p.record() for p in batch])
+        except (sqlite3.Error, OSError) as exc:
+            # A full disk: the records are written, only the store misses them, so the next run
+            # sees them as new (never lost). One line, not a traceback per batch.
+            if not self.stats.get_value("dedup/record_errors"):
+                logger.error("Recording written articles in the state store failed (%s)", exc)
+            self.stats.inc_value("dedup/record_errors", len(batch))
+        else:
+            self.stats.inc_value("dedup/recorded", len(batch))
         for pending in batch:
             self._forget(pending)
-        self.stats.inc_value("dedup/recorded", len(batch))
 
     def _from_record(self, adapter: ItemAdapter) -> _Pending:
         # A record this pipeline did not decide in this run (recovered from a killed run's

@@ -272,14 +272,18 @@ class DurableJsonLinesFile:
         self._pending_lines = 0
         self.closed = False
         self.failed: OSError | None = None
+        self.lost_lines = 0
 
     def write(self, data: bytes) -> int:
         if self.failed is not None:
-            raise OSError("the output failed earlier; no more records are written") from self.failed
+            # Reported once when it failed; a traceback per later record would bury that line.
+            self.lost_lines += data.count(b"\n")
+            return len(data)
         self._pending += data
         self._pending_lines += data.count(b"\n")
         if self._pending_lines >= self._batch_size:
-            self.commit()
+            with contextlib.suppress(OSError):  # reported by on_error; the crawl is stopping
+                self.commit()
         return len(data)
 
     def flush(self) -> None:
@@ -304,6 +308,7 @@ class DurableJsonLinesFile:
             os.fsync(self._fd)
         except OSError as exc:
             self.failed = exc
+            self.lost_lines += lines
             self._on_error(exc)
             raise
         self._on_durable(chunk, lines)
@@ -447,7 +452,16 @@ class CrashSafeFileFeedStorage(FileFeedStorage):
             with contextlib.suppress(OSError):
                 file.commit()
         if file.failed is not None:
-            logger.error("Left %s unfinished after a write error", self.final_path)
+            assert self.crawler is not None
+            self.crawler.stats.set_value("export/items_not_written", file.lost_lines)
+            logger.warning(
+                "Left %s unfinished after a write error (%d records not written); the next run "
+                "of the site recovers its complete lines",
+                self.final_path.name + PART_SUFFIX
+                if self._output.write_mode == "part-rename"
+                else self.final_path.name,
+                file.lost_lines,
+            )
             return None
         file.close()
         final = self._output.path
@@ -467,6 +481,7 @@ class Recovered:
     final: Path
     items: int
     bytes_cut: int
+    bad_lines: int = 0
 
 
 def recover_part_file(
@@ -476,22 +491,17 @@ def recover_part_file(
     *,
     aside: bool = False,
 ) -> Recovered:
-    """Keep the complete lines of a killed run's ``.part`` file and give it its final name, or
+    """Keep every complete line of a killed run's ``.part`` file and give it its final name, or
     with ``aside`` a ``<name>.recovered-<n>.jsonl`` beside it (the final name belongs to a run
     about to replace it).
 
-    The kept records are announced (``items_durable``) before the rename, so a crash in between
-    only repeats the announcement, which state stores must take idempotently.
+    A line that is not a complete JSON object (a torn last line, or garbage in the middle) is
+    skipped and counted; the good lines after it are kept, since earlier announcements may
+    already have marked them seen. The kept lines go to ``<final>.tmp`` first, so a crash during
+    recovery leaves the ``.part`` untouched for the next try. They are announced
+    (``items_durable``) before the rename, so a crash in between only repeats the
+    announcement, which state stores must take idempotently.
     """
-    keep, lines = complete_prefix(part)
-    size = part.stat().st_size
-    with open(part, "r+b") as f:
-        if keep < size:
-            f.truncate(keep)
-        f.flush()
-        os.fsync(f.fileno())
-    for records in iter_records(part, keep, chunk):
-        announce(records)
     final = base = part.with_name(part.name.removesuffix(PART_SUFFIX))
     n = 1
     if aside:
@@ -499,9 +509,25 @@ def recover_part_file(
     while final.exists():  # only if two runs drew the same id in the same second
         final = base.with_name(f"{base.stem}.recovered-{n}{base.suffix}")
         n += 1
-    os.replace(part, final)
+    tmp = final.with_name(final.name + ".tmp")
+    lines = bad = kept = size = 0
+    with open(part, "rb") as src, open(tmp, "wb") as dst:
+        for line in src:
+            size += len(line)
+            if is_record(line):
+                dst.write(line)
+                kept += len(line)
+                lines += 1
+            elif line.strip():
+                bad += 1
+        dst.flush()
+        os.fsync(dst.fileno())
+    for records in iter_records(tmp, kept, chunk):
+        announce(records)
+    os.replace(tmp, final)
+    part.unlink()
     fsync_dir(final.parent)
-    return Recovered(part, final, lines, size - keep)
+    return Recovered(part, final, lines, size - kept, bad)
 
 
 def recover_run_file(
@@ -519,10 +545,12 @@ def recover_run_file(
     crawler.stats.inc_value("export/recovered_files")
     crawler.stats.inc_value("export/recovered_items", rec.items)
     crawler.stats.inc_value("export/recovered_bytes_cut", rec.bytes_cut)
+    crawler.stats.inc_value("export/recovered_bad_lines", rec.bad_lines)
     logger.warning(
-        "Recovered %d complete records of a killed run (cut %d bytes): %s -> %s",
+        "Recovered %d complete records of a killed run (cut %d bytes, %d bad lines): %s -> %s",
         rec.items,
         rec.bytes_cut,
+        rec.bad_lines,
         rec.part.name,
         rec.final.name,
     )
@@ -539,7 +567,7 @@ class ExportRun:
 
     The lock (``fcntl.flock`` on ``<OUTPUT_DIR>/<site>/.lock``, released by the kernel even on
     SIGKILL) is taken while the crawler is built, before any output opens; a run that cannot
-    get it within ``EXPORT_LOCK_WAIT`` seconds refuses to start, and ``scrapy crawl`` exits 1.
+    get it within ``EXPORT_LOCK_WAIT`` seconds refuses to start, and ``scrapy crawl`` exits 8.
     """
 
     def __init__(
@@ -587,6 +615,7 @@ class ExportRun:
                         f"Wait for it to finish, or set EXPORT_LOCK_WAIT to wait for it."
                     )
                     logger.error(msg)
+                    self.crawler.stats.set_value("export/lock_refused", 1)
                     raise ExportLockError(msg) from None
                 time.sleep(0.2)
         self.ctx.lock_waited = time.monotonic() - start
@@ -633,7 +662,11 @@ class ExportRun:
             outputs = [o for o in self.ctx.outputs if o.complete]
             for out in outputs:
                 report = run_report(self.ctx, self.site, out, stats)
-                write_atomic(report_path(out.path), dump_report(report))
+                try:
+                    write_atomic(report_path(out.path), dump_report(report))
+                except OSError as exc:
+                    self.crawler.stats.inc_value("export/report_errors")
+                    logger.error("Writing the run report of %s failed (%s)", out.path, exc)
             logger.info(summary_line(self.ctx, self.site, outputs, stats))
         finally:
             self.release_lock()
@@ -745,7 +778,11 @@ def recovery_report(rec: Recovered, site: str, by_run_id: str) -> dict[str, Any]
         "items_dropped": None,
         "errors": None,
         "lock": None,
-        "recovered": {"at": datetime.now(UTC).isoformat(), "by_run_id": by_run_id},
+        "recovered": {
+            "at": datetime.now(UTC).isoformat(),
+            "by_run_id": by_run_id,
+            "bad_lines": rec.bad_lines,
+        },
         "stats": {},
     }
 

@@ -56,17 +56,18 @@ def report_of(path: Path) -> dict[str, Any]:
 GOOD = [b'{"id": "a", "title": "\xd8\xae\xd8\xa8\xd8\xb1"}\n', b'{"id": "b"}\n']
 
 
-def test_recovery_keeps_leading_complete_lines_and_renames(tmp_path: Path) -> None:
+def test_recovery_keeps_every_complete_line_and_renames(tmp_path: Path) -> None:
     part = tmp_path / "s-20250101T000000Z-0a1b2c3d.jsonl.part"
-    # A newline-terminated line that is not JSON ends the good part, as does a torn last line.
+    # A newline-terminated line that is not JSON is skipped; the good line after it is kept.
     part.write_bytes(b"".join(GOOD) + b'{"id": "c", "ti\n{"id": "d"}\n{"id": "e", "bo')
     announced: list[list[dict[str, Any]]] = []
     rec = recover_part_file(part, announced.append, chunk=1)
     final = tmp_path / "s-20250101T000000Z-0a1b2c3d.jsonl"
     assert rec.final == final and not part.exists()
-    assert final.read_bytes() == b"".join(GOOD)
-    assert rec.items == 2 and rec.bytes_cut == len(b'{"id": "c", "ti\n{"id": "d"}\n{"id": "e", "bo')
-    assert [[r["id"] for r in batch] for batch in announced] == [["a"], ["b"]]
+    assert final.read_bytes() == b"".join(GOOD) + b'{"id": "d"}\n'
+    assert rec.items == 3 and rec.bad_lines == 2
+    assert rec.bytes_cut == len(b'{"id": "c", "ti\n{"id": "e", "bo')
+    assert [[r["id"] for r in batch] for batch in announced] == [["a"], ["b"], ["d"]]
 
 
 def test_trim_partial_tail_cuts_back_to_the_last_record(tmp_path: Path) -> None:

@@ -699,8 +699,23 @@ def test_authors_are_people_not_organizations() -> None:
         ],
     }
     assert run(page(ld_script(data), article_html())).authors == ["ليلى حسن", "عمر فاروق"]
-    data["author"] = {"@type": "Organization", "name": "موقع الأخبار"}
+    # The site itself (its JSON-LD publisher, or its og:site_name) is never an author.
+    site = {"@type": "Organization", "name": "موقع الأخبار"}
+    data.update(author=site, publisher=site)
     assert run(page(ld_script(data), article_html())).authors == []
+    del data["publisher"]
+    head = ld_script(data) + '<meta property="og:site_name" content="موقع الأخبار">'
+    assert run(page(head, article_html())).authors == []
+
+
+def test_an_agency_credited_as_author_stands_when_no_person_is_named() -> None:
+    agency = {"@type": "Organization", "name": "وكالة الأنباء السعودية"}
+    data = {**NEWS_ARTICLE, "author": agency}
+    assert run(page(ld_script(data), article_html())).authors == ["وكالة الأنباء السعودية"]
+    # Beside a writer, the agency is credited with them.
+    data["author"] = [{"@type": "Person", "name": "ليلى حسن"}, agency]
+    authors = run(page(ld_script(data), article_html())).authors
+    assert authors == ["ليلى حسن", "وكالة الأنباء السعودية"]
 
 
 def test_tags_from_keywords_split_on_the_arabic_comma() -> None:

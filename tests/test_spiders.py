@@ -32,7 +32,8 @@ def test_every_registered_site_has_a_generated_spider() -> None:
 
 def _spider(name: str, settings: dict[str, object], **kwargs: str) -> tuple[NewsSpider, Crawler]:
     loader = SpiderLoader.from_settings(get_project_settings())
-    base = {"DOWNLOAD_DELAY": 0.25, "CLOSESPIDER_PAGECOUNT": 2000}
+    # No state store: these spiders are only set up, and must leave no .state/ in the checkout.
+    base = {"DOWNLOAD_DELAY": 0.25, "CLOSESPIDER_PAGECOUNT": 2000, "INCREMENTAL": False}
     crawler = Crawler(loader.load(name), Settings({**base, **settings}))
     return crawler.spidercls.from_crawler(crawler, **kwargs), crawler
 
@@ -44,7 +45,7 @@ def test_a_local_site_is_crawled_without_politeness_delay() -> None:
     assert crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 16
     assert crawler.settings.getint("CLOSESPIDER_PAGECOUNT") == 100_000
     # Settings given on the command line (-s) still win.
-    settings = Settings({"CLOSESPIDER_PAGECOUNT": 2000})
+    settings = Settings({"CLOSESPIDER_PAGECOUNT": 2000, "INCREMENTAL": False})
     settings.set("CLOSESPIDER_PAGECOUNT", 3, priority="cmdline")
     crawler = Crawler(NewsSpider, settings)
     crawler.spidercls.from_crawler(crawler, urls="http://127.0.0.1:8000/")

@@ -14,12 +14,15 @@ class NoRunOutput:
 
     Without it, the project's ``FEEDS`` would give ``scrapy fetch URL`` an empty run file and a
     report in the analysts' output folder, and would take the site's lock from a cron crawl.
-    Feeds given on its command line (``scrapy parse -o``) still apply.
+    Feeds given on its command line (``scrapy parse -o``) still apply. The state store is left
+    alone too (incremental skipping and dedup off): ``parse`` shows every link a page gives,
+    marks nothing seen, and creates no ``.state/`` where it runs.
     """
 
     settings: Any
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)  # type: ignore[misc]
-        if self.settings.getpriority("FEEDS") < SETTINGS_PRIORITIES["cmdline"]:
-            self.settings.set("FEEDS", {}, priority="cmdline")
+        for name, value in (("FEEDS", {}), ("INCREMENTAL", False), ("DEDUP_ENABLED", False)):
+            if (self.settings.getpriority(name) or 0) < SETTINGS_PRIORITIES["cmdline"]:
+                self.settings.set(name, value, priority="cmdline")

@@ -33,8 +33,9 @@ class Command(ScrapyCommand):
             "in order, to -o (default stdout) with `title`, `body` or `text`, `caption` and "
             "`images[].caption` cleaned and `content_hash` recomputed when the record has one; "
             "every other field is written back as read. The record's `url` (else its `site`, "
-            "else --site) selects the site's rules. A line that is not a JSON object is passed "
-            "through unchanged and reported with its line number, and the exit status is 1. "
+            "else --site) selects the site's rules. A line that is not a JSON object (or not "
+            "UTF-8) is passed through unchanged and reported with its line number, and the exit "
+            "status is 1. "
             "The output is written beside its target and renamed when complete, so OUT may be IN."
         )
 
@@ -63,18 +64,25 @@ class Command(ScrapyCommand):
         keep = opts.keep_removed or self.settings.getbool("CLEAN_KEEP_REMOVED")
         fallback = BY_NAME.get(opts.site) if opts.site else None
 
-        inp = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+        target = Path(opts.output) if opts.output else None
+        if target is not None and not target.absolute().parent.is_dir():
+            raise UsageError(f"the output folder {target.absolute().parent} does not exist")
+        # Bytes in, bytes out: a line that is not UTF-8 goes through exactly as it came.
+        inp = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
         try:
-            if opts.output:
-                target = Path(opts.output)
+            if target is not None:
                 part = target.with_name(target.name + ".part")
-                with part.open("w", encoding="utf-8") as out:
-                    summary = _clean_stream(inp, out, fallback, keep)
-                os.replace(part, target)
+                try:
+                    with part.open("wb") as out:
+                        summary = _clean_stream(inp, out, fallback, keep)
+                    os.replace(part, target)
+                finally:
+                    part.unlink(missing_ok=True)
             else:
-                summary = _clean_stream(inp, sys.stdout, fallback, keep)
+                summary = _clean_stream(inp, sys.stdout.buffer, fallback, keep)
+                sys.stdout.flush()
         finally:
-            if inp is not sys.stdin:
+            if inp is not sys.stdin.buffer:
                 inp.close()
         sys.stderr.write(summary.render())
         if summary.invalid:
@@ -98,19 +106,21 @@ class _Summary:
         return "\n".join(lines) + "\n"
 
 
-def _clean_stream(inp: IO[str], out: IO[str], fallback: Any, keep: bool) -> _Summary:
+def _clean_stream(inp: IO[bytes], out: IO[bytes], fallback: Any, keep: bool) -> _Summary:
     summary = _Summary()
-    for number, line in enumerate(inp, 1):
-        if not line.strip():
+    for number, raw in enumerate(inp, 1):
+        if not raw.strip():
             continue
         try:
-            record = json.loads(line)
+            record = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            record = ValueError(f"not UTF-8 (byte {exc.start + 1})")
         except ValueError as exc:
             record = exc
         if not isinstance(record, dict):
             what = f"{record}" if isinstance(record, ValueError) else "not a JSON object"
             summary.invalid.append(f"line {number}: {what}; passed through unchanged")
-            out.write(line if line.endswith("\n") else line + "\n")
+            out.write(raw if raw.endswith(b"\n") else raw + b"\n")
             continue
         before = json.dumps(record, ensure_ascii=False, sort_keys=True)
         site = site_of(record.get("url"), record.get("site")) or fallback
@@ -118,5 +128,5 @@ def _clean_stream(inp: IO[str], out: IO[str], fallback: Any, keep: bool) -> _Sum
         summary.records += 1
         summary.removed.update(counts)
         summary.changed += json.dumps(record, ensure_ascii=False, sort_keys=True) != before
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
     return summary

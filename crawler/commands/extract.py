@@ -16,9 +16,32 @@ from crawler.sites import get as get_site
 from crawler.sites import site_for_url
 from pipelines.clean import clean_article
 
+# Files that are surely not a saved page: images, PDFs and archives by their first bytes.
+BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x1f\x8b", b"PK\x03\x04", b"RIFF")
+
+
+class NotAPage(ValueError):
+    """The file is empty or binary: there is no page to extract a record from."""
+
+
+def check_page(data: bytes) -> None:
+    """Raise :class:`NotAPage` for an empty or binary file. A page with a stray NUL or control
+    byte is still a page; one whose start is mostly control bytes is not."""
+    if not data.strip():
+        raise NotAPage(f"empty file ({len(data)} bytes): no page to extract")
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte order mark: text
+        return
+    control = sum(b < 32 and b not in (9, 10, 12, 13) for b in head)
+    if head.startswith(BINARY_MAGIC) or control > len(head) // 10:
+        raise NotAPage(
+            f"binary file ({control} control bytes in the first {len(head)}), not a page"
+        )
+
 
 def extract_record(url: str, data: bytes, site_name: str | None = None) -> dict[str, Any]:
     """The record the crawler would write for this page (extraction, then cleaning)."""
+    check_page(data)
     site = get_site(site_name) if site_name else site_for_url(url)
     article = extract(url, data, site)
     clean_article(article, site)
@@ -62,7 +85,12 @@ class Command(ScrapyCommand):
         path = Path(args[0])
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
-        record = extract_record(opts.url, path.read_bytes(), opts.site)
+        try:
+            record = extract_record(opts.url, path.read_bytes(), opts.site)
+        except NotAPage as exc:
+            sys.stderr.write(f"scrapy extract: {path}: {exc}\n")
+            self.exitcode = 1
+            return
         text = json.dumps(record, ensure_ascii=False, indent=2)
         if opts.output:
             Path(opts.output).write_text(text + "\n", encoding="utf-8")

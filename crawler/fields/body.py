@@ -12,6 +12,9 @@ from lxml.etree import ParserError, _Element
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
+from crawler.fields.authors import place_byline, split_names
+from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
+from crawler.fields.jsonld import unescape
 from crawler.phrases import BYLINE_LABELS, COMMENT_HEADINGS
 from crawler.text import normalize_line
 
@@ -81,13 +84,10 @@ def _squash(text: str) -> str:
 
 
 def _json_ld_body(value: Any) -> list[str]:
-    # The metadata readers live beside the orchestrator; imported here to avoid a cycle.
-    from crawler.extract import _unescape
-
     text = _ld_raw_text(value)
     if not text:
         return []
-    text = _unescape(text)
+    text = unescape(text)
     if "<" in text and ">" in text:
         try:
             blocks, _ = html_blocks(lxml.html.fragment_fromstring(text, create_parent="div"))
@@ -197,10 +197,7 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
 
 def _timestamp(text: str) -> bool:
     """A short line that is only a date (a dateline restored between paragraphs)."""
-    # The metadata readers live beside the orchestrator; imported here to avoid a cycle.
-    from crawler.extract import _DATE_LIKE
-
-    return len(text) <= 50 and bool(_DATE_LIKE.search(text)) and bool(parse_date(text, "UTC"))
+    return len(text) <= 50 and bool(DATE_LIKE.search(text)) and bool(parse_date(text, "UTC"))
 
 
 def _holder(doc: _Element, block: str) -> _Element | None:
@@ -230,17 +227,16 @@ _BYLINE = re.compile(rf"^(?:{'|'.join(BYLINE_LABELS)})\s*[:：\-–]?\s*([^.،؟
 def _take_bylines(blocks: list[str]) -> list[str]:
     """Remove byline blocks («كتب - …», «رامي حداد | 27-08-2024 | 18:40») from the start of the
     text (in place); return the names they give."""
-    # The metadata readers live beside the orchestrator; imported here to avoid a cycle.
-    from crawler.extract import _split_names
-
     names: list[str] = []
     while blocks and len(names) < 3:
         match = _BYLINE.match(blocks[0])
         if match and len(match.group(1).split()) <= 6:
-            names.extend(_split_names(match.group(1)))
+            names.extend(split_names(match.group(1)))
             blocks.pop(0)
             continue
         meta = _meta_line(blocks[0])
+        if meta is None:
+            meta = place_byline(blocks[0])
         if meta is None:
             break
         names.extend(meta)
@@ -254,18 +250,15 @@ _META_SEPARATOR = re.compile(r"\s*[|•·]\s*")
 
 def _meta_line(block: str) -> list[str] | None:
     """The names of a «name | date | time» line printed over the text; None if it is not one."""
-    # The metadata readers live beside the orchestrator; imported here to avoid a cycle.
-    from crawler.extract import _DIGITS, _PRINTED_DATE, _split_names
-
-    text = block.translate(_DIGITS)
+    text = block.translate(DIGITS)
     if len(text) > 90 or not _META_SEPARATOR.search(text):
         return None
     parts = [p for p in _META_SEPARATOR.split(text) if p]
-    dated = [p for p in parts if _PRINTED_DATE.fullmatch(p) or _CLOCK.fullmatch(p)]
+    dated = [p for p in parts if PRINTED_DATE.fullmatch(p) or _CLOCK.fullmatch(p)]
     if not dated or len(parts) - len(dated) > 1:
         return None
     rest = [p for p in parts if p not in dated]
-    return _split_names(rest[0]) if rest and len(rest[0].split()) <= 4 else []
+    return split_names(rest[0]) if rest and len(rest[0].split()) <= 4 else []
 
 
 def _drop_author_card(blocks: list[str], authors: list[str]) -> list[str]:

@@ -8,14 +8,12 @@ from urllib.parse import urljoin
 
 from lxml.etree import _Element
 
+from crawler.fields.jsonld import ld_text
 from crawler.items import Image
 from crawler.text import normalize_line
 
 
 def _ld_images(value: Any) -> list[Image]:
-    # The metadata readers live beside the orchestrator; imported here to avoid a cycle.
-    from crawler.extract import _ld_text
-
     images: list[Image] = []
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, str):
@@ -25,7 +23,7 @@ def _ld_images(value: Any) -> list[Image]:
             if isinstance(url, list):
                 url = url[0] if url else None
             if isinstance(url, str):
-                caption = _ld_text(item.get("caption")) or _ld_text(item.get("description"))
+                caption = ld_text(item.get("caption")) or ld_text(item.get("description"))
                 images.append(Image(url, caption))
     return images
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from lxml.etree import _Element
 
+from crawler.fields.jsonld import ld_text
 from crawler.page import _first
 from crawler.text import arabic_ratio
 
@@ -17,12 +18,9 @@ _ARABIC_SCRIPT = {"ar", "fa", "ur", "ps", "ku", "ckb", "sd", "ug"}
 def _language(doc: _Element, ld: dict[str, Any], meta: dict[str, list[str]], text: str) -> str:
     """The declared language, unless the text says otherwise: templates often keep ``lang="en"``
     on Arabic pages, so mostly Arabic text declared in a Latin-script language is ``ar``."""
-    # The metadata readers live beside the orchestrator; imported here to avoid a cycle.
-    from crawler.extract import _ld_text
-
     # The opening of the text tells its script as well as the whole of it does.
     arabic = arabic_ratio(text[:3000]) > 0.5
-    for value in (doc.get("lang"), _ld_text(ld.get("inLanguage")), _first(meta, "og:locale")):
+    for value in (doc.get("lang"), ld_text(ld.get("inLanguage")), _first(meta, "og:locale")):
         if value and value.strip():
             declared = re.split(r"[-_]", value.strip())[0].lower()
             return "ar" if arabic and declared not in _ARABIC_SCRIPT else declared

@@ -102,28 +102,62 @@ class NewsSpider(Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.now = datetime.fromisoformat(now) if now else datetime.now(UTC)
-        if self.now.tzinfo is None:
-            self.now = self.now.replace(tzinfo=UTC)
-        self.max_pages = int(max_pages) if max_pages is not None else 0
-        self.urls = [u.strip() for u in urls.split(",") if u.strip()]
+        self.now, self.since, self.max_pages, self.urls = self.check_arguments(
+            since, now, max_pages, urls
+        )
         if self.site is not None:
-            self.since = discovery.parse_since(since, self.now)
             self.allowed_domains = list(self.site.domains)
         else:
-            if not self.urls:
-                raise ValueError("the news spider needs -a urls=URL[,URL...]")
-            self.since = (
-                discovery.parse_since(since, self.now)
-                if since
-                else datetime.min.replace(tzinfo=UTC)
-            )
             self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.urls} - {""})
         self.max_depth = 5
         self.max_listing_pages = 200
         self.windowed = self.site is not None or since is not None
         self.store: SQLiteStateStore | None = None
         self._seen: set[str] = set()
+
+    @classmethod
+    def check_arguments(
+        cls,
+        since: str | None = None,
+        now: str | None = None,
+        max_pages: str | int | None = None,
+        urls: str = "",
+        **kwargs: Any,
+    ) -> tuple[datetime, datetime, int, list[str]]:
+        """The ``-a`` arguments read as (now, since, max_pages, urls); a bad one is a ValueError
+        of one sentence. ``scrapy crawl`` calls it before the crawl starts."""
+        try:
+            moment = datetime.fromisoformat(now) if now is not None else datetime.now(UTC)
+        except ValueError:
+            msg = f"now={now!r}: use an ISO date or time like 2026-11-20T08:00"
+            raise ValueError(msg) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        pages = 0  # 0: SECTION_MAX_PAGES
+        if max_pages is not None:
+            text = str(max_pages).strip()
+            if not text.isdigit() or int(text) < 1:
+                raise ValueError(f"max_pages={max_pages!r}: use a whole number of pages, 1 or more")
+            pages = int(text)
+        start_urls = [u.strip() for u in urls.split(",") if u.strip()]
+        if cls.site is None:
+            if not start_urls:
+                raise ValueError("the news spider needs -a urls=URL[,URL...]")
+            for url in start_urls:
+                try:
+                    parts = urlsplit(url)
+                    usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+                except ValueError:  # an unclosed IPv6 bracket
+                    usable = False
+                if not usable:
+                    raise ValueError(f"urls: {url!r} is not an http(s) URL with a host")
+        # Unregistered sites have no default window: without since, any date.
+        start = (
+            discovery.parse_since(since, moment)
+            if cls.site is not None or since is not None
+            else datetime.min.replace(tzinfo=UTC)
+        )
+        return moment, start, pages, start_urls
 
     @classmethod
     def update_settings(cls, settings: Any) -> None:
@@ -426,6 +460,8 @@ class NewsSpider(Spider):
             hints=response.meta.get("hints"),
             page=page,
         )
+        if article.canonical_rejected:
+            stats.inc_value("extract/canonical_rejected")
         if not article.body and not article.body_missing:
             stats.inc_value("extract/empty_body")
             self.logger.warning("no article text found: %s", response.url)

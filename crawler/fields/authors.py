@@ -1,0 +1,250 @@
+"""The article's authors: JSON-LD people, author meta tags, or the byline elements of the page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from lxml.etree import _Element
+
+from crawler.fields.jsonld import ld_types
+from crawler.text import normalize_for_matching, normalize_line
+
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:كتب(?:ت|ه)?|بقلم|بواسطة|تقرير|إعداد|تحرير)\s*[:：\-–]?\s*"
+    r"|(?:by|von|par|por|door|av|af|di|da)(?:\s*[:：]\s*|\s+))",
+    re.I,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:،|,|;|\s&\s|\s(?:and|und|og|et|y|e|en|ve|و)\s)\s*")
+# A name's trailing initials or role in brackets: «Elena Oberholzer (obe)», «(Reuters)».
+_TRAILING_NOTE = re.compile(r"\s*[(\[][^()\[\]]{1,40}[)\]]$")
+_NOT_A_NAME = re.compile(r"^(?:https?://|www\.)|@\S+\.\w|^[\d\W_]+$")
+# A role written after the name («신현주 기자», «記者»), or before it («المحرر محمد علي»).
+_ROLE = re.compile(
+    r"\s+(?:기자|특파원|記者|特派員)$|^(?:المحرر|المحررة|الكاتب|الكاتبة|الصحفي|الصحفية|مراسل|مراسلة"
+    r"|مراسلنا|محرر)\s*[:：]?\s+"
+)
+# More words than a name has: a biography or a description, not a byline.
+MAX_NAME_WORDS = 6
+# Name schemes of other formats, read as authors too (Cxense, Parse.ly, Sailthru, Dublin Core).
+_META_AUTHORS = (
+    "author", "article:author", "og:article:author", "cxenseparse:author", "parsely-author",
+    "sailthru.author", "dc.creator", "dcterms.creator", "dcsext.author",
+)  # fmt: skip
+ORGANIZATION_TYPES = {"organization", "newsmediaorganization", "corporation", "newsagency"}
+
+
+def split_names(value: str) -> list[str]:
+    value = _AUTHOR_PREFIX.sub("", normalize_line(value))
+    names = []
+    for name in _NAME_SPLIT.split(value):
+        name = _TRAILING_NOTE.sub("", _AUTHOR_PREFIX.sub("", name))
+        name = _ROLE.sub("", name).strip(" .:-–|")
+        if not name or len(name) > 80 or len(name.split()) > MAX_NAME_WORDS:
+            continue
+        if not _NOT_A_NAME.search(name):
+            names.append(name)
+    return names
+
+
+# «الدمام: إيمان الخطاف», «القاهرة - محمد علي»: where it was written, then who wrote it.
+_PLACE_BYLINE = re.compile(
+    r"^(?P<place>[\u0621-\u064a]{2,}(?:\s+[\u0621-\u064a]{2,})?)\s*[:：\-–—]\s*"
+    r"(?P<name>[\u0621-\u064a]{2,}(?:\s+[\u0621-\u064a]{2,}){1,3})$"
+)
+# Agencies and outlets sign this way too («الرياض - واس»): not a person.
+_NOT_PEOPLE = re.compile(r"^(?:وكالات|وكالة|الوكالات|مراسلون|مراسلنا|خاص|متابعات|بيان)(?:\s|$)")
+
+
+def place_byline(block: str) -> list[str] | None:
+    """The writer of a «place: name» line opening the text (two to four Arabic words after a
+    one- or two-word place); None if the block is not one."""
+    match = _PLACE_BYLINE.match(block.strip())
+    if not match or _NOT_PEOPLE.match(match["name"]):
+        return None
+    return [match["name"]]
+
+
+def authors(
+    doc: _Element,
+    ld: dict[str, Any],
+    meta: dict[str, list[str]],
+    selector: str | None,
+    site_names: Iterable[str] = (),
+) -> tuple[list[str], list[str]]:
+    """The people named as authors (JSON-LD's, else author meta tags, else the page's byline
+    elements), and the organizations JSON-LD names as authors (agencies), which stand as
+    authors only when no person is named anywhere; the site itself is neither."""
+    # Selection is the body code's, which imports this module.
+    from crawler.page import _css
+
+    # The site itself is no author: its og:site_name, its domain, its JSON-LD publisher (an
+    # «author» object repeating the publisher is a template's default, not a credit).
+    publishers = [_person_name(p) for p in _items(ld.get("publisher")) if isinstance(p, dict)]
+    own = {_fold(n) for n in [*site_names, *filter(None, publishers)] if len(_fold(n)) >= 3}
+    people: list[str] = []
+    organizations: list[str] = []
+
+    def sort(names: Iterable[str]) -> None:
+        people.extend(n for n in names if _fold(n) not in own)
+
+    agencies: list[str] = []
+    for item in _items(ld.get("author")):
+        if isinstance(item, dict):
+            name = _person_name(item)
+            types = ld_types(item)
+            if name and types & ORGANIZATION_TYPES:
+                names = [n for n in split_names(name) if _fold(n) not in own]
+                # A plain Organization beside the writers: an agency («SDA», «واس») credited
+                # with them.
+                if types == {"organization"}:
+                    agencies.extend(names)
+                organizations.extend(names)
+            elif name:
+                sort(split_names(name))
+        elif isinstance(item, str):
+            sort(split_names(item))
+    if people:
+        people.extend(agencies)
+    if not people:
+        for values in _meta_authors(meta):
+            for value in values:
+                sort(split_names(value))
+            if people:
+                break
+    if not people:
+        for el in _css(doc, selector or GENERIC_AUTHOR):
+            text = normalize_line(el.text_content())
+            if len(text) <= 80:
+                sort(split_names(text))
+    if not people and not selector:
+        for el in _byline_elements(doc):
+            # Named by class alone, the element must read as people's names.
+            sort(n for n in split_names(normalize_line(el.text_content())) if _person_like(n))
+    return _unique(people), _unique(organizations)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+# Class tokens of byline elements across templates: «author», «article__author»,
+# «authors__list-item», «byline», «authorname»; not a comment's, a quote's or a picture's.
+_BYLINE_CLASS = re.compile(
+    r"^(?:[a-z0-9]+[-_]+)*(?:author|authors|authorname|byline|bylines|writer)"
+    r"(?:[-_]+(?:name|names|link|item|list-item))?$",
+    re.I,
+)
+_NOT_BYLINE = re.compile(
+    r"comment|quote|image|photo|picture|caption|bio|desc|avatar|img|teaser|related|share|follow"
+    r"|date|time|box|card|more",
+    re.I,
+)
+
+
+# A cheap prefilter in lxml before the token test in Python.
+_BYLINE_XPATH = (
+    "//body//*[contains(translate(@class,'AUTHORBYLINEWR','authorbylinewr'),'author')"
+    " or contains(translate(@class,'BYLINE','byline'),'byline')"
+    " or contains(translate(@class,'WRITER','writer'),'writer')]"
+)
+
+
+def _byline_elements(doc: _Element) -> list[_Element]:
+    """The article's first byline element named so in its class, with its siblings of the same
+    class (one element per writer)."""
+    from crawler.fields.dates import outside_article
+
+    candidates = [el for el in doc.xpath(_BYLINE_XPATH) if _byline_class(el)]
+    inner = {id(a) for el in candidates for a in el.iterancestors()}
+    for el in candidates:
+        if id(el) in inner:
+            # The byline's container: its children name one writer each.
+            continue
+        text = normalize_line(el.text_content())
+        if not 3 <= len(text) <= 80:
+            continue
+        if any(a.tag == "a" or outside_article(a) for a in el.iterancestors()):
+            continue
+        parent = el.getparent()
+        same = (
+            [s for s in parent if s.get("class") == el.get("class")] if parent is not None else []
+        )
+        return same or [el]
+    return []
+
+
+_PERSON = re.compile(r"^[^\W\d_][^\d:/|@]*$")
+
+
+def _person_like(name: str) -> bool:
+    """Two to five words, no digits or separators, a capital first letter in cased scripts."""
+    words = name.split()
+    return 2 <= len(words) <= 5 and bool(_PERSON.match(name)) and not name[0].islower()
+
+
+# Yoast's «twitter:label1 = Written by, twitter:data1 = name» pair, in the page's language.
+_WRITTEN_BY = re.compile(
+    r"^(?:written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da|yazar"
+    r"|كتب بواسطة|كتبه|بواسطة|الكاتب|الكاتبة|كتب|كتبت)$",
+    re.I,
+)
+
+
+def _meta_authors(meta: dict[str, list[str]]) -> Iterator[list[str]]:
+    """The author values of each meta tag scheme, one scheme after the other."""
+    for key in _META_AUTHORS:
+        yield meta.get(key, [])
+    for n in (1, 2, 3):
+        label = meta.get(f"twitter:label{n}", [""])[0]
+        if _WRITTEN_BY.match(label.strip(" :")):
+            yield meta.get(f"twitter:data{n}", [])
+
+
+def _byline_class(el: _Element) -> bool:
+    tokens = el.get("class", "").split()
+    return any(_BYLINE_CLASS.match(t) for t in tokens) and not _NOT_BYLINE.search(el.get("class"))
+
+
+def _items(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        return [value]
+    # Some templates nest the list once more: [{...}, [{...}]].
+    return [x for item in value for x in (item if isinstance(item, list) else [item])]
+
+
+def _person_name(item: dict[str, Any]) -> str | None:
+    name = item.get("name")
+    if isinstance(name, list):
+        name = next((n for n in name if isinstance(n, str)), None)
+    if isinstance(name, str) and name.strip():
+        return name
+    given, family = item.get("givenName"), item.get("familyName")
+    parts = [p for p in (given, family) if isinstance(p, str) and p.strip()]
+    return " ".join(parts) or None
+
+
+def _fold(value: str) -> str:
+    return re.sub(r"[\W_]+", "", normalize_for_matching(value))
+
+
+# Bylines as common templates mark them, for sites without an author selector.
+GENERIC_AUTHOR = (
+    "[itemprop=author] [itemprop=name], [rel=author], .author-name, .byline-name, .writer-name"
+)
+
+
+def ld_names(value: Any, skip_organizations: bool = True) -> list[str]:
+    out: list[str] = []
+    for item in _items(value):
+        if isinstance(item, dict):
+            if skip_organizations and ld_types(item) & ORGANIZATION_TYPES:
+                continue
+            item = _person_name(item)
+        if isinstance(item, str):
+            out.extend(split_names(item))
+    return out

@@ -1,0 +1,171 @@
+"""The headline among JSON-LD, og:title, the heading and <title>, without the site's name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from crawler.fields.canonical import registrable
+from crawler.text import normalize_for_matching, normalize_line
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»:]|::)\s+")
+# Around a site's own name, tighter separators are common too («…｜日刊», «…：Site», «…|Site»).
+_NAME_SEPARATORS = re.compile(r"\s*[|｜•·*：]\s*|\s+[\-–—»:/]\s+|\s+::\s+")
+_FOLD = re.compile(r"[\W_]+")
+
+
+def title(
+    ld: str | None,
+    og: str | None,
+    h1: str | None,
+    html_title: str | None,
+    hint: str | None,
+    names: Sequence[str] = (),
+) -> str | None:
+    """The headline: JSON-LD's (unless the page's heading is its uncut form), else og:title
+    and the heading when they agree, else the first given; on one line, without the site's
+    name (``names``: og:site_name, the domain) before or after it."""
+    ld, og, h1, html_title, hint = (_one_line(v) for v in (ld, og, h1, html_title, hint))
+    folded = {f for f in map(_fold, names) if len(f) >= 2}
+    if ld:
+        ld = strip_site_name(ld, folded, only_names=True)
+        if _suffixed(ld, h1):
+            return h1
+        # JSON-LD headlines are often cut to a length limit; the page's own headline is whole.
+        stem = ld.rstrip(".… ")
+        if h1 and len(h1) > len(stem) and h1.startswith(stem):
+            return h1
+        return ld
+    if _suffixed(og, h1):
+        return h1
+    if og and h1 and (og.startswith(h1) or h1.startswith(og)):
+        short, long = sorted((og, h1), key=len)
+        # The longer one is either the headline with the site's name appended, or whole where
+        # the shorter one was cut.
+        return short if strip_site_name(long, folded) == short else long
+    if h1 and og and strip_site_name(og, folded) == h1:
+        return h1
+    for value in (og, h1, html_title, hint):
+        if value:
+            return value if value is h1 else strip_site_name(value, folded)
+    return None
+
+
+def _suffixed(value: str | None, h1: str | None) -> bool:
+    """Whether ``value`` is the page's heading with a short suffix after a separator
+    («Headline | Site | 28.04.2023», «عنوان الخبر - قناة الموقع»)."""
+    if not value or not h1 or len(value) <= len(h1) or not value.startswith(h1):
+        return False
+    rest = value[len(h1) :]
+    match = _NAME_SEPARATORS.match(rest)
+    return bool(match and match.start() == 0 and len(rest[match.end() :].split()) <= 5)
+
+
+def _one_line(value: str | None) -> str | None:
+    return " ".join(value.split()) or None if value else None
+
+
+def _fold(value: str) -> str:
+    return _FOLD.sub("", normalize_for_matching(value))
+
+
+def _is_site_name(part: str, names: set[str]) -> bool:
+    folded = _fold(part)
+    if not folded or len(part.split()) > 6:
+        return False
+    # «قناة صدى البلد» holds the site name «صدى البلد»; «Golem.de» is the domain golem.de.
+    # The name must be most of the part: «…-정치ㅣ한국일보» after a headline's «·» is no name.
+    return any(
+        n == folded
+        or (len(n) >= 4 and n in folded and len(n) >= 0.4 * len(folded))
+        or (len(folded) >= 4 and folded in n)
+        for n in names
+    )
+
+
+def strip_site_name(value: str, names: set[str] | None = None, only_names: bool = False) -> str:
+    """ "Headline | Site" or "Site - Headline" without the site's name: a part naming the site
+    (``names``, folded), else a short end part unless ``only_names``."""
+    if names:
+        matches = list(_NAME_SEPARATORS.finditer(value))
+        if matches:
+            head, tail = value[: matches[-1].start()], value[matches[-1].end() :]
+            if _is_site_name(tail, names) and not _is_site_name(head, names):
+                return head.strip()
+            head, tail = value[: matches[0].start()], value[matches[0].end() :]
+            if _is_site_name(head, names) and not _is_site_name(tail, names):
+                return tail.strip()
+    if only_names:
+        return value
+    parts = _TITLE_SEPARATORS.split(value)
+    if len(parts) < 2:
+        return value
+    match = list(_TITLE_SEPARATORS.finditer(value))
+    head, tail = value[: match[-1].start()], value[match[-1].end() :]
+    if len(tail.split()) <= 4 and len(head) > len(tail):
+        return head.strip()
+    head, tail = value[: match[0].start()], value[match[0].end() :]
+    if len(head.split()) <= 3 and len(tail) > len(head):
+        return tail.strip()
+    return value
+
+
+def site_names(meta: dict[str, list[str]], url: str, site_name: str | None = None) -> list[str]:
+    """What a site calls itself: og:site_name, application-name, its registered name and its
+    domain (``golem.de`` and ``golem``)."""
+    names = [*meta.get("og:site_name", []), *meta.get("application-name", [])]
+    domain = registrable(urlsplit(url).hostname or "")
+    if domain:
+        names.extend((domain, domain.split(".")[0]))
+    if site_name:
+        names.append(site_name)
+    return names
+
+
+# ------------------------------------------------------------------------------------------------
+# Title rules (the record's headline; body line rules do not apply to it)
+
+# What the page holds, said before the headline («فيديو: …», «صور | …»): a label, not the news.
+_LABEL = re.compile(
+    r"^\s*[\[(«]?(?:شاهد\s+بالفيديو|شاهد\s+بالصور|بالفيديو\s+والصور|بالفيديو|بالصور|فيديو\s+وصور"
+    r"|فيديو|فيديوهات|صور|شاهد|شاهدي|ذات\s+صلة|[اأإ]قر[أا]\s+[أا]يض[اًا]+|[إا]نفوجراف"
+    r"|Video|Photos|Watch|Related)[\])»]?\s*(?:[:：|\-–—]|\.{2,}|…)\s*",
+    re.I,
+)
+
+
+def clean_title(value: str | None) -> tuple[str | None, str | None]:
+    """The headline on one line without a leading label; and the label removed, if any.
+
+    A label is removed only when a headline remains: a title is never emptied.
+    """
+    if not value:
+        return value, None
+    text = " ".join(normalize_line(value).split())
+    match = _LABEL.match(text)
+    if match and text[match.end() :].strip(" :-–—|"):
+        return text[match.end() :].strip(), match.group().strip()
+    return text or value, None
+
+
+# Titles of a site's own pages (about, contact, policies), compared after normalization.
+_SITE_PAGES = {
+    normalize_for_matching(t)
+    for t in (
+        "من نحن", "عن الموقع", "عن الجريدة", "عن الصحيفة", "عن القناة", "اتصل بنا", "اتصلوا بنا",
+        "تواصل معنا", "سياسة الخصوصية", "سياسة الاستخدام", "شروط الاستخدام", "الشروط والأحكام",
+        "شروط وأحكام", "أعلن معنا", "اعلن معنا", "هيئة التحرير", "فريق التحرير", "فريق العمل",
+        "خريطة الموقع", "About", "About us", "Contact", "Contact us", "Privacy policy",
+        "Terms of use", "Terms of service", "Terms and conditions", "Advertise with us",
+        "Editorial team", "Sitemap",
+    )
+}  # fmt: skip
+
+
+def site_page_title(value: str | None) -> bool:
+    """Whether a title names one of the site's own pages («من نحن», «اتصل بنا - الموقع»)."""
+    if not value:
+        return False
+    parts = _TITLE_SEPARATORS.split(value)
+    return any(normalize_for_matching(p) in _SITE_PAGES for p in (value, parts[0], parts[-1]))

@@ -1,0 +1,175 @@
+"""Title, authors and dates of hand-built pages shaped like the classes real Arabic (and other)
+templates show: site names around headlines, paired month names, place bylines, author noise."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from crawler.dates import parse_date
+from crawler.extract import extract
+from crawler.fields.authors import place_byline, split_names
+from crawler.fields.title import clean_title, site_page_title, strip_site_name
+
+URL = "https://akhbar.example.org/news/2024/health-campaign-48213"
+HEADLINE = "وزير الصحة يفتتح ثلاثة مستشفيات جديدة في محافظات الصعيد"
+PARAS = [
+    "افتتح وزير الصحة اليوم ثلاثة مستشفيات جديدة في محافظات الصعيد بتكلفة إجمالية كبيرة.",
+    "وقال الوزير في كلمته إن المستشفيات الجديدة ستخدم أكثر من مليون مواطن في القرى المجاورة.",
+    "وأضاف أن الوزارة تعمل على استكمال تجهيز باقي المستشفيات قبل نهاية العام الجاري بالكامل.",
+]
+
+
+def page(head: str = "", top: str = "", h1: str | None = HEADLINE, paras: list[str] = PARAS) -> str:
+    heading = f"<h1>{h1}</h1>" if h1 else ""
+    text = "".join(f"<p>{p}</p>" for p in paras)
+    return (
+        f'<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8">{head}</head><body><main>'
+        f"<article>{heading}{top}<div class='content'>{text}</div></article></main></body></html>"
+    )
+
+
+def ld(data: dict[str, Any]) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", **data}
+    return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+
+
+# --- titles -------------------------------------------------------------------------------------
+
+
+def test_a_json_ld_headline_loses_the_site_name_og_site_name_gives() -> None:
+    head = ld({"headline": f"{HEADLINE} - قناة صدى البلد"})
+    head += '<meta property="og:site_name" content="صدى البلد">'
+    assert extract(URL, page(head, h1=None)).title == HEADLINE
+
+
+def test_a_headline_with_the_sites_name_appended_is_the_pages_heading() -> None:
+    # No og:site_name: the heading shows which part is the headline.
+    head = f'<meta property="og:title" content="{HEADLINE} | قناة صدى البلد | 24.04.2020">'
+    assert extract(URL, page(head)).title == HEADLINE
+    head = ld({"headline": f"{HEADLINE} :: أخبار اليوم"})
+    assert extract(URL, page(head)).title == HEADLINE
+
+
+def test_a_site_named_by_its_domain_is_stripped_before_or_after() -> None:
+    url = "https://www.akhbarna.com/n/48213"
+    head = f'<meta property="og:title" content="Akhbarna.com｜{HEADLINE}">'
+    assert extract(url, page(head, h1=None)).title == HEADLINE
+    # A headline that merely contains a colon keeps both halves.
+    both = "عاجل: وزير الصحة يفتتح مستشفيات جديدة"
+    assert strip_site_name(both, {"akhbarna"}, only_names=True) == both
+
+
+def test_a_heading_broken_over_lines_is_one_line() -> None:
+    article = extract(URL, page(h1="وزير الصحة يفتتح<br>\n  ثلاثة مستشفيات جديدة"))
+    assert article.title == "وزير الصحة يفتتح ثلاثة مستشفيات جديدة"
+
+
+def test_title_rules_strip_a_leading_label_and_never_empty_a_title() -> None:
+    assert clean_title(f"فيديو | {HEADLINE}") == (HEADLINE, "فيديو |")
+    assert clean_title("عاجل: زلزال بقوة 5 درجات") == ("عاجل: زلزال بقوة 5 درجات", None)
+    assert clean_title("صور") == ("صور", None)
+    assert clean_title("صورة الوزير خلال الافتتاح") == ("صورة الوزير خلال الافتتاح", None)
+    assert site_page_title("اتصل بنا - أخبار اليوم") and site_page_title("من نحن")
+    assert not site_page_title("من نحن: صفحة جديدة للوزارة")
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "الجمعة 24 نيسان / أبريل 2020 09:22 مساءً",
+        "الجمعة 24 نيسان (أبريل) 2020 09:22 مساءً",
+        "24 أبريل/نيسان 2020 - 09:22 م",
+    ],
+)
+def test_paired_levantine_and_egyptian_month_names_parse(raw: str) -> None:
+    parsed = parse_date(raw, "Asia/Beirut")
+    assert parsed is not None and parsed.iso == "2020-04-24T21:22:00+03:00"
+
+
+def test_a_paired_month_date_printed_under_the_headline_dates_the_article() -> None:
+    top = '<div class="meta">نشر في: الجمعة 24 نيسان / أبريل 2020 09:22 مساءً</div>'
+    article = extract("https://akhbar.example.com.lb/n/48213", page(top=top))
+    assert article.published_at == "2020-04-24T21:22:00+03:00"
+    assert article.published_tz_assumed is True
+
+
+def test_a_date_inside_another_storys_headline_does_not_date_the_article() -> None:
+    teaser = '<h2>خبر آخر <span class="date">12/03/2019</span></h2>'
+    top = "<ul><li><strong>التاريخ</strong> 16/01/2024 10:30</li></ul>"
+    article = extract("https://akhbar.example.org/n/1", page(top=teaser + top))
+    assert article.published_at == "2024-01-16T10:30:00+00:00"
+
+
+def test_htmldate_reads_what_the_page_gives_last_but_no_copyright_year() -> None:
+    head = '<meta property="og:updated_time" content="2024-01-16T10:00:00+02:00">'
+    assert extract("https://akhbar.example.org/n/1", page(head)).published_at.startswith(
+        "2024-01-16"
+    )
+    # A copyright line is no date: htmldate's year guess is left off.
+    footer = page().replace("</main>", "</main><footer>© 2026 أخبار اليوم</footer>")
+    assert extract("https://akhbar.example.org/n/1", footer).published_at is None
+
+
+# --- authors ------------------------------------------------------------------------------------
+
+
+def test_a_place_byline_opening_the_text_is_its_author_not_its_text() -> None:
+    article = extract(URL, page(paras=["الدمام: إيمان الخطاف", *PARAS]))
+    assert article.authors == ["إيمان الخطاف"]
+    assert article.body.split("\n\n") == PARAS
+    # An agency line, or a dateline opening a sentence, is no writer's byline.
+    assert place_byline("الرياض - واس") is None
+    assert place_byline("دبي: وكالات") is None
+    assert place_byline(f"القاهرة: {PARAS[0]}") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Sarah Jones and Omar Hassan", ["Sarah Jones", "Omar Hassan"]),
+        ("Von Anna Keller und Jan Roth", ["Anna Keller", "Jan Roth"]),
+        ("بقلم: ليلى حسن، عمر فاروق", ["ليلى حسن", "عمر فاروق"]),
+        ("محمد علي و سارة أحمد", ["محمد علي", "سارة أحمد"]),
+        ("Elena Berger (obe)", ["Elena Berger"]),
+        ("신현주 기자", ["신현주"]),
+        ("المحرر محمود عبد الله", ["محمود عبد الله"]),
+        ("news@akhbar.example.org", []),
+        ("https://www.facebook.com/akhbar", []),
+        ("105092", []),
+        ("أستاذ العلوم السياسية في كلية الاقتصاد بجامعة القاهرة", []),
+    ],
+)
+def test_author_names_are_cleaned_of_labels_roles_and_non_names(raw: str, names: list[str]) -> None:
+    assert split_names(raw) == names
+
+
+def test_json_ld_people_given_by_given_and_family_name() -> None:
+    people = [
+        {"@type": "Person", "givenName": "ليلى", "familyName": "حسن"},
+        [{"@type": "Person", "name": "عمر فاروق"}],
+    ]
+    assert extract(URL, page(ld({"author": people}))).authors == ["ليلى حسن", "عمر فاروق"]
+
+
+def test_the_writer_named_by_yoasts_label_pair_is_the_author() -> None:
+    head = (
+        '<meta name="twitter:label1" content="كُتب بواسطة">'
+        '<meta name="twitter:data1" content="سارة أحمد">'
+    )
+    assert extract(URL, page(head.replace("كُتب", "كتب"))).authors == ["سارة أحمد"]
+
+
+def test_a_byline_element_names_the_writers_and_not_the_site() -> None:
+    top = (
+        '<div class="article__byline"><span class="byline__name">بقلم سارة أحمد</span>'
+        '<span class="byline__name">عمر فاروق</span></div>'
+    )
+    head = '<meta name="author" content="أخبار اليوم">'
+    head += '<meta property="og:site_name" content="أخبار اليوم">'
+    assert extract(URL, page(head, top=top)).authors == ["سارة أحمد", "عمر فاروق"]
