@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from scrapy import Request, Spider, signals
@@ -70,8 +71,10 @@ class ConditionalGetMiddleware:
     everything, so no article announced in a feed can be lost between runs.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, redis: tuple[str, str] | None = None) -> None:
         self.path = path
+        self.redis = redis
+        """(``REDIS_URL``, ``REDIS_KEY_PREFIX``): the validators live in the Redis state store."""
         self.pending: dict[str, tuple[str | None, str | None]] = {}
         self._known: dict[str, tuple[str | None, str | None]] | None = None
 
@@ -84,7 +87,8 @@ class ConditionalGetMiddleware:
             Path(settings.get("STATE_PATH", ".state/crawler.sqlite3")).parent
             / "http-validators.sqlite3"
         )
-        mw = cls(Path(path))
+        url = settings.get("REDIS_URL")
+        mw = cls(Path(path), (url, settings.get("REDIS_KEY_PREFIX") or "crawler") if url else None)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
@@ -101,11 +105,19 @@ class ConditionalGetMiddleware:
         # One small table (a row per feed, sitemap or section URL): read once per run.
         if self._known is None:
             self._known = {}
-            if self.path.exists():
+            if self.redis is not None:
+                self._known = self._redis_store().get_validators()
+            elif self.path.exists():
                 with closing(self._connect()) as db:
                     rows = db.execute("SELECT url, etag, modified FROM validators").fetchall()
                 self._known = {url: (etag, modified) for url, etag, modified in rows}
         return self._known
+
+    def _redis_store(self) -> Any:
+        from crawler.state_redis import RedisStateStore
+
+        assert self.redis is not None
+        return RedisStateStore(*self.redis)
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("conditional"):
@@ -131,6 +143,12 @@ class ConditionalGetMiddleware:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if reason != "finished" or not self.pending:
+            return
+        if self.redis is not None:
+            store = self._redis_store()
+            store.save_validators(self.pending)
+            store.close()
+            self.pending.clear()
             return
         with closing(self._connect()) as db, db:
             db.executemany(

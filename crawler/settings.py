@@ -59,7 +59,7 @@ FEED_STORAGES = {
     "": "pipelines.export.CrashSafeFileFeedStorage",
     "file": "pipelines.export.CrashSafeFileFeedStorage",
 }
-ADDONS = {"pipelines.export.ExportAddon": 0}
+ADDONS = {"pipelines.export.ExportAddon": 0, "crawler.stores.RedisAddon": 0}
 EXTENSIONS = {"pipelines.export.ExportRun": 0}
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 300,
@@ -75,3 +75,11 @@ CLEAN_KEEP_REMOVED = False
 DEDUP_MODE = "mark"
 DEDUP_THRESHOLD = 0.3  # estimated Jaccard of 3-word shingles, tuned on tests/dedup_labelled.py
 DEDUP_WINDOW_DAYS = 30  # near duplicates are looked for among articles first seen this recently
+
+# Distributed crawling (README "Distributed crawling on Redis"): with REDIS_URL set, requests go
+# through scrapy-redis's shared queue and dupefilter and the state store lives in Redis; each
+# process is one worker (REDIS_WORKER_ID, default the host name) with its own output file.
+REDIS_URL = None
+REDIS_KEY_PREFIX = "crawler"
+REDIS_WORKER_ID = None
+REDIS_WORKER_TIMEOUT = 30.0  # seconds without heartbeat before a worker's requests are requeued

@@ -10,7 +10,7 @@ import sqlite3
 import struct
 import time
 import zlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from crawler import sites
 from crawler.items import article_id
 from crawler.signals import items_durable
-from crawler.state import DEFAULT_STATE_PATH, ArticleRecord, SQLiteStateStore
+from crawler.state import DEFAULT_STATE_PATH, ArticleRecord, Candidate, SQLiteStateStore
+from crawler.stores import open_state_store
 from crawler.text import content_hash, normalize_for_matching
 from crawler.urls import canonicalize_url
 
@@ -336,6 +337,8 @@ class _Pending:
     fp: Fingerprint | None = None
     slot: int = -1
     """Row in the run's band table, when it has a fingerprint."""
+    claimed: bool = False
+    """Already in the shared store's near-duplicate search (claimed when it was decided)."""
 
     @property
     def cluster_root(self) -> str:
@@ -350,7 +353,7 @@ class _Pending:
             site=self.site,
             lastmod=self.lastmod,
             duplicate_of=self.duplicate_of,
-            signature=fp.signature_bytes() if fp is not None else None,
+            signature=fp.signature_bytes() if fp is not None and not self.claimed else None,
             features=fp.features_bytes() if fp is not None else b"",
             band_keys=fp.band_keys if fp is not None else (),
         )
@@ -429,6 +432,7 @@ class DedupPipeline:
         self.window = window_days * 86400.0
         self.normalizer = WordNormalizer()
         self._store: StateStore | None = None
+        self.open_store: Callable[[], StateStore] = lambda: SQLiteStateStore(self.store_path)
         self._by_key: dict[tuple[str, str], _Pending] = {}
         self._by_url: dict[str, _Pending] = {}
         self._by_hash: dict[str, _Pending] = {}
@@ -447,6 +451,11 @@ class DedupPipeline:
             threshold=settings.getfloat("DEDUP_THRESHOLD", DEFAULT_THRESHOLD),
             window_days=settings.getfloat("DEDUP_WINDOW_DAYS", 30.0),
         )
+        # Plain values, not the settings object: the store is opened at the first item.
+        where = {
+            name: settings.get(name) for name in ("REDIS_URL", "REDIS_KEY_PREFIX", "STATE_PATH")
+        }
+        pipeline.open_store = lambda: open_state_store(where)
         crawler.signals.connect(pipeline.on_durable, signal=items_durable)
         # Not spider_closed: the exporter announces its last batch while that signal is handled.
         crawler.signals.connect(pipeline.engine_stopped, signal=signals.engine_stopped)
@@ -457,7 +466,7 @@ class DedupPipeline:
     @property
     def store(self) -> StateStore:
         if self._store is None:
-            self._store = SQLiteStateStore(self.store_path)
+            self._store = self.open_store()
             layout = self._store.get_meta("fingerprint_layout")
             if layout != LAYOUT:
                 if layout is not None:
@@ -518,6 +527,9 @@ class DedupPipeline:
 
         adapter["version"] = 1
         adapter["previous_content_hash"] = None
+        claim = getattr(self.store, "claim_first", None)
+        if claim is not None:
+            return self._claim(item, adapter, url, chash, (title, body), site, lastmod, claim)
         twin = self._by_hash.get(chash)
         root = twin.cluster_root if twin is not None else None
         if root is None:
@@ -539,6 +551,39 @@ class DedupPipeline:
         adapter["cluster_id"] = article_id(url)
         self.stats.inc_value("dedup/new")
         self._add(_Pending(url, chash, 1, site, lastmod, None, fp))
+        return item
+
+    def _claim(
+        self,
+        item: Any,
+        adapter: ItemAdapter,
+        url: str,
+        chash: str,
+        text: tuple[str, str],
+        site: str | None,
+        lastmod: str | None,
+        claim: Callable[..., tuple[str, str]],
+    ) -> Any:
+        """A new article against a store other workers share (Redis): the content hash and the
+        bands are claimed in one atomic step with the decision, so two workers deciding copies
+        of one story at once still link them."""
+        analysis = analyse(self.normalizer(text[0]), self.normalizer(text[1]))
+        fp = analysis.fingerprint if analysis is not None else None
+        record = _Pending(url, chash, 1, site, lastmod, None, fp).record()
+        since = time.time() - self.window if self.window > 0 else float("-inf")
+
+        def decide(stored: list[Candidate]) -> str | None:
+            return self._near_root(analysis, stored) if analysis is not None else None
+
+        kind, root = claim(url, chash, record, since, decide, limit=CANDIDATE_LIMIT)
+        if kind != "new":
+            return self._duplicate(
+                item, adapter, f"{kind}_duplicate", root, chash, site, lastmod, fp, claimed=True
+            )
+        adapter["duplicate_of"] = None
+        adapter["cluster_id"] = article_id(url)
+        self.stats.inc_value("dedup/new")
+        self._add(_Pending(url, chash, 1, site, lastmod, None, fp, claimed=True))
         return item
 
     def _canonical(self, adapter: ItemAdapter) -> str:
@@ -563,11 +608,12 @@ class DedupPipeline:
             return seen.content_hash, seen.version, seen.duplicate_of
         return None
 
-    def _near_root(self, item: Analysis) -> str | None:
+    def _near_root(self, item: Analysis, stored: list[Candidate] | None = None) -> str | None:
         keys = item.fingerprint.band_keys
         in_run = self._bands.query(keys)
-        since = time.time() - self.window if self.window > 0 else float("-inf")
-        stored = self.store.near_candidates(keys, since, CANDIDATE_LIMIT)
+        if stored is None:
+            since = time.time() - self.window if self.window > 0 else float("-inf")
+            stored = self.store.near_candidates(keys, since, CANDIDATE_LIMIT)
         if not in_run and not stored:
             return None
         roots: list[str] = []
@@ -603,6 +649,7 @@ class DedupPipeline:
         site: str | None,
         lastmod: str | None,
         fp: Fingerprint | None = None,
+        claimed: bool = False,
     ) -> Any:
         self.stats.inc_value(f"dedup/{kind}")
         if self.mode == "drop":
@@ -610,7 +657,9 @@ class DedupPipeline:
             raise DropItem(f"{kind.replace('_', ' ')} of {root}", log_level="INFO")
         adapter["duplicate_of"] = root
         adapter["cluster_id"] = article_id(root)
-        self._add(_Pending(adapter["canonical_url"], chash, 1, site, lastmod, root, fp))
+        self._add(
+            _Pending(adapter["canonical_url"], chash, 1, site, lastmod, root, fp, claimed=claimed)
+        )
         return item
 
     # -- pending items and the durable signal ------------------------------------------------

@@ -28,6 +28,7 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
 from crawler.signals import items_durable
+from crawler.stores import worker_id
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -41,7 +42,10 @@ REPORT_SUFFIX = ".report.json"
 PART_SUFFIX = ".part"
 LOCK_NAME = ".lock"
 # <site>-<UTC timestamp>-<run id>.jsonl, the name the default FEEDS entry gives every run file.
-RUN_FILE_RE = re.compile(r"^(?P<site>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<run_id>[0-9a-f]+)\.jsonl$")
+# A worker of a distributed crawl adds its name: <site>-<UTC timestamp>-<run id>-<worker>.jsonl.
+RUN_FILE_RE = re.compile(
+    r"^(?P<site>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<run_id>[0-9a-f]+)(?:-(?P<worker>[\w.]+))?\.jsonl$"
+)
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
@@ -112,6 +116,10 @@ def uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
     params["site"] = site_of(crawler)
     params["run_time"] = ctx.stamp
     params["run_id"] = ctx.run_id
+    worker = worker_id(crawler.settings)
+    if worker:
+        # Workers of one site write side by side into its folder, each its own file.
+        params["run_id"] = f"{ctx.run_id}-{worker}"
     return params
 
 
@@ -580,6 +588,9 @@ class ExportRun:
         self.batch_size = max(1, batch_size)
         self.ctx = run_context(crawler)
         self._lock_fd: int | None = None
+        # A worker of a distributed crawl locks and recovers only its own files.
+        self.worker = worker_id(crawler.settings)
+        self.lock_name = f"{LOCK_NAME}-{self.worker}" if self.worker else LOCK_NAME
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExportRun:
@@ -598,7 +609,7 @@ class ExportRun:
 
     def acquire_lock(self) -> None:
         self.site_dir.mkdir(parents=True, exist_ok=True)
-        path = self.site_dir / LOCK_NAME
+        path = self.site_dir / self.lock_name
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         start = time.monotonic()
         while True:
@@ -637,12 +648,15 @@ class ExportRun:
         """Finish what killed runs of this site left: their ``.part`` files and missing reports."""
         stats = self.crawler.stats
         for tmp in self.site_dir.glob("*.tmp"):
-            tmp.unlink()
+            if self._mine(tmp.name.removesuffix(".tmp").removesuffix(REPORT_SUFFIX)):
+                tmp.unlink()
         done = []
         for part in sorted(self.site_dir.glob("*" + PART_SUFFIX)):
+            if not self._mine(part.name.removesuffix(PART_SUFFIX)):
+                continue
             done.append(recover_run_file(self.crawler, part, self.batch_size))
         for final in sorted(self.site_dir.glob("*.jsonl")):
-            if report_path(final).exists():
+            if report_path(final).exists() or not self._mine(final.name):
                 continue
             # A run killed between renaming its file and writing the report: the file is
             # complete and its records were announced before the rename; only the report is due.
@@ -655,6 +669,10 @@ class ExportRun:
                 report_path(final), dump_report(recovery_report(rec, self.site, self.ctx.run_id))
             )
         return done
+
+    def _mine(self, name: str) -> bool:
+        m = RUN_FILE_RE.match(name)
+        return (m["worker"] if m else None) == self.worker
 
     def engine_stopped(self) -> None:
         try:

@@ -20,7 +20,8 @@ from crawler.extract import extract
 from crawler.items import Article
 from crawler.page import Page
 from crawler.sites import SITES, Site, site_for_url
-from crawler.state import DEFAULT_STATE_PATH, SQLiteStateStore
+from crawler.state import StateStore
+from crawler.stores import open_state_store
 from crawler.urls import canonicalize_url
 
 DISCOVERY_META = {"handle_httpstatus_list": [304], "conditional": True}
@@ -112,7 +113,7 @@ class NewsSpider(Spider):
         self.max_depth = 5
         self.max_listing_pages = 200
         self.windowed = self.site is not None or since is not None
-        self.store: SQLiteStateStore | None = None
+        self.store: StateStore | None = None
         self._seen: set[str] = set()
 
     @classmethod
@@ -175,7 +176,7 @@ class NewsSpider(Spider):
         spider.max_depth = crawler.settings.getint("NEWS_MAX_DEPTH", 5)
         spider.max_listing_pages = crawler.settings.getint("NEWS_MAX_LISTING_PAGES", 200)
         if crawler.settings.getbool("INCREMENTAL", True):
-            spider.store = SQLiteStateStore(crawler.settings.get("STATE_PATH", DEFAULT_STATE_PATH))
+            spider.store = open_state_store(crawler.settings)
             crawler.signals.connect(spider.store.close, signal=signals.spider_closed)
         if spider._local_only(crawler):
             # Politeness is for other people's servers: a local mirror or test site is crawled
