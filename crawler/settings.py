@@ -28,11 +28,31 @@ LOG_LEVEL = "INFO"
 SECTION_MAX_PAGES = 5
 CLOSESPIDER_PAGECOUNT = 2000
 
-# Local mirrors (the offline sample) and conditional GET for feeds, sitemaps and sections.
+# Local mirrors (the offline sample) and conditional GET for feeds, sitemaps and sections; the
+# site boundary (scheme, host and port of the entry points; no private addresses from a public
+# start), Retry-After, and redirect loops reported: each replaces Scrapy's own middleware.
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.SiteBoundaryMiddleware": 50,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.RedirectReportMiddleware": 600,
     "crawler.middlewares.ConditionalGetMiddleware": 790,
     "crawler.middlewares.MirrorMiddleware": 800,
 }
+SECURITY_REFUSE_PRIVATE = True
+RETRY_AFTER_MAX = 120.0  # seconds: a longer Retry-After is cut to this
+
+# Bounded memory and time per response: pages up to 10 MB, sitemaps and feeds up to 50 MB
+# (per request, also once decompressed); a page's first 5000 links are read.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DISCOVERY_MAX_XML_SIZE = 50 * 1024 * 1024
+DISCOVERY_MAX_LINKS = 5000
+
+# No remote control of a running crawl: Scrapy's telnet console listens on a local port.
+TELNETCONSOLE_ENABLED = False
 MIRROR_HOSTS: dict[str, str] = {}
 STATE_PATH = ".state/crawler.sqlite3"
 
@@ -60,7 +80,7 @@ FEED_STORAGES = {
     "file": "pipelines.export.CrashSafeFileFeedStorage",
 }
 ADDONS = {"pipelines.export.ExportAddon": 0, "crawler.stores.RedisAddon": 0}
-EXTENSIONS = {"pipelines.export.ExportRun": 0}
+EXTENSIONS = {"pipelines.export.ExportRun": 0, "scrapy.extensions.telnet.TelnetConsole": None}
 ITEM_PIPELINES = {
     "pipelines.clean.CleanPipeline": 300,
     "pipelines.dedup.DedupPipeline": 400,

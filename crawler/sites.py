@@ -243,7 +243,9 @@ SITES: tuple[Site, ...] = (
     ),
     Site(
         name="bbcarabic",
-        domains=("bbc.com", "bbc.co.uk"),
+        # Its feed is served from feeds.bbci.co.uk: outside that domain the offsite filter
+        # would drop the feed, and with it every article the feed announces.
+        domains=("bbc.com", "bbc.co.uk", "bbci.co.uk"),
         home="https://www.bbc.com/arabic",
         article_url=r"^/arabic/articles/[a-z0-9]+",
         feeds=("https://feeds.bbci.co.uk/arabic/rss.xml",),
@@ -256,8 +258,9 @@ SITES: tuple[Site, ...] = (
         ),
         # Strings of its live pages' chrome that survive in stored text.
         noise_rules=(r"Got a TV Licence\?|time_stated_uk|Post update",),
-        source="feed: 10+ public lists (2026); article URLs: 2 sources (2026); the page is a "
-        "Next.js app, the body selector is a guess; not verified against the live site",
+        source="feed: 10+ public lists (2026), on the feeds.bbci.co.uk host they all name; "
+        "article URLs: 2 sources (2026); the page is a Next.js app, the body selector is a "
+        "guess; not verified against the live site",
     ),
     Site(
         name="skynewsarabia",

@@ -34,6 +34,7 @@ class SeenArticle:
     first_seen: float
     """Unix time the first version was recorded."""
     last_seen: float
+    """Unix time the latest version was recorded, or a refetch found it unchanged."""
 
     @property
     def cluster_root(self) -> str:
@@ -104,6 +105,11 @@ class StateStore(Protocol):
     def record_articles(self, records: Iterable[ArticleRecord], now: float | None = None) -> int:
         """Record a batch of durably written records atomically; returns how many were new
         URLs. A record whose version is not above the stored one changes nothing."""
+        ...
+
+    def record_checked(self, canonical_url: str, now: float | None = None) -> None:
+        """An article refetched and found unchanged: ``last_seen`` moves to now, so an announced
+        ``lastmod`` older than this check does not bring it back again."""
         ...
 
     def prune(self, before: float) -> int:
@@ -509,6 +515,13 @@ class SQLiteStateStore:
                     (chash[:16], n),
                 )
         return new
+
+    def record_checked(self, canonical_url: str, now: float | None = None) -> None:
+        with self._write():
+            self._db.execute(
+                "UPDATE articles SET last_seen = max(last_seen, ?) WHERE ukey = ?",
+                (time.time() if now is None else now, _url_key(canonical_url)),
+            )
 
     def prune(self, before: float) -> int:
         with self._write():

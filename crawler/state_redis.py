@@ -215,6 +215,18 @@ class RedisStateStore:
             mapping = {url: f"{e or ''}\t{m or ''}" for url, (e, m) in validators.items()}
             self.r.hset(f"{self.prefix}:v", mapping=mapping)
 
+    def delete_validators(self, urls: Iterable[str]) -> None:
+        urls = list(urls)
+        if urls:
+            self.r.hdel(f"{self.prefix}:v", *urls)
+
+    def record_checked(self, canonical_url: str, now: float | None = None) -> None:
+        key = self._a(canonical_url)
+        # Only an article already recorded moves; a later last_seen is never moved back.
+        last = self.r.hget(key, "l")
+        if last is not None:
+            self.r.hset(key, "l", repr(max(float(last), time.time() if now is None else now)))
+
     def record_fingerprint(self, content_hash: str, canonical_url: str) -> str:
         seen = self.lookup(canonical_url)
         if seen is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url as w3lib_canonicalize
 
@@ -30,6 +30,8 @@ def canonicalize_url(url: str, site: Site | None = None) -> str:
     """
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
     scheme = parts.scheme.lower() or "https"
@@ -45,6 +47,31 @@ def canonicalize_url(url: str, site: Site | None = None) -> str:
          if not TRACKING_PARAMS.match(k)]
     )  # fmt: skip
     return w3lib_canonicalize(urlunsplit((scheme, host, path, query, "")))
+
+
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base`` when it names a fetchable web page (http or https, a
+    host, a valid port), else ``None``: one malformed link must cost only itself."""
+    try:
+        url = urljoin(base, href.strip())
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if parts.scheme not in ("http", "https") or not host or any(c in host for c in " <>\\"):
+        return None
+    return url
+
+
+def origin_of(url: str) -> tuple[str, str, int]:
+    """(scheme, host, port) of a URL, the port made explicit (80 for http, 443 for https)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or _DEFAULT_PORTS.get(scheme, 0)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _strip_alias(host: str) -> str:

@@ -515,6 +515,10 @@ class DedupPipeline:
             known_hash, known_version, known_dup = known
             if known_hash == chash:
                 self.stats.inc_value("dedup/unchanged")
+                if url not in self._by_url:
+                    # Refetched (a sitemap lastmod moved) and unchanged: remembered, so the
+                    # same lastmod does not bring it back on every run.
+                    self.store.record_checked(url)
                 raise DropItem(f"unchanged since last written: {url}", log_level="DEBUG")
             version = known_version + 1
             adapter["version"] = version

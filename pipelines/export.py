@@ -730,7 +730,8 @@ def dropped_counts(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 def error_counts(stats: dict[str, Any]) -> dict[str, Any]:
-    """Errors by kind (download and spider exceptions, HTTP error statuses); ERROR log lines."""
+    """Errors by kind (download and spider exceptions, HTTP error statuses, broken redirect
+    chains, refused private addresses); ERROR log lines."""
     by_kind: dict[str, int] = {}
     for key, value in stats.items():
         if key.startswith("downloader/exception_type_count/"):
@@ -741,6 +742,8 @@ def error_counts(stats: dict[str, Any]) -> dict[str, Any]:
             status = key.rsplit("/", 1)[1]
             if status.isdigit() and int(status) >= 400:
                 by_kind["http/" + status] = value
+        elif key in ("redirect/loop", "redirect/max_reached", "security/refused_private"):
+            by_kind[key] = value
     return {"log_errors": int(stats.get("log_count/ERROR", 0)), "by_kind": by_kind}
 
 

@@ -189,6 +189,9 @@ def test_redis_store_answers_as_the_sqlite_store(tmp_path: Path, redis_url: str)
         keys = _store_records()[0].band_keys
         cands = store.near_candidates(keys, since=0.0)
         store.set_meta("k", "v")
+        store.record_checked("https://a.example/2", now=1500.0)
+        store.record_checked("https://a.example/2", now=1200.0)  # never moves back
+        store.record_checked("https://a.example/3", now=1500.0)  # unknown: nothing recorded
         answers.append(
             (
                 store.lookup("https://a.example/1"),
@@ -207,6 +210,14 @@ def test_redis_store_answers_as_the_sqlite_store(tmp_path: Path, redis_url: str)
         store.close()
     assert answers[0] == answers[1]
     assert answers[0][0].version == 2 and answers[0][3].canonical_url == "https://a.example/1"
+    assert answers[0][1].last_seen == 1500.0 and answers[0][2] is None
+    redis_store = RedisStateStore(redis_url)
+    redis_store.save_validators(
+        {"https://a.example/f": ("e1", None), "https://a.example/x": ("e2", "m")}
+    )
+    redis_store.delete_validators(["https://a.example/x"])  # a feed whose articles failed
+    assert redis_store.get_validators() == {"https://a.example/f": ("e1", None)}
+    redis_store.close()
 
 
 def test_copies_decided_at_once_on_two_workers_are_linked(redis_url: str) -> None:

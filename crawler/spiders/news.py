@@ -12,19 +12,24 @@ from zoneinfo import ZoneInfo
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler import discovery
 from crawler.discovery import Link
 from crawler.extract import extract
 from crawler.items import Article
 from crawler.page import Page
+from crawler.signals import discovery_incomplete
 from crawler.sites import SITES, Site, site_for_url
 from crawler.state import StateStore
 from crawler.stores import open_state_store
 from crawler.urls import canonicalize_url
 
 DISCOVERY_META = {"handle_httpstatus_list": [304], "conditional": True}
+# HTTP statuses that settle a request for good: the page is gone, nothing to fetch next time.
+GONE = (404, 410)
 LOCAL_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
@@ -115,6 +120,8 @@ class NewsSpider(Spider):
         self.windowed = self.site is not None or since is not None
         self.store: StateStore | None = None
         self._seen: set[str] = set()
+        self.max_links = 0
+        self.max_xml_size = discovery.XML_MAX_SIZE
 
     @classmethod
     def check_arguments(
@@ -175,6 +182,10 @@ class NewsSpider(Spider):
             spider.max_pages = crawler.settings.getint("SECTION_MAX_PAGES", 5)
         spider.max_depth = crawler.settings.getint("NEWS_MAX_DEPTH", 5)
         spider.max_listing_pages = crawler.settings.getint("NEWS_MAX_LISTING_PAGES", 200)
+        spider.max_links = crawler.settings.getint("DISCOVERY_MAX_LINKS", 5000)
+        spider.max_xml_size = crawler.settings.getint(
+            "DISCOVERY_MAX_XML_SIZE", discovery.XML_MAX_SIZE
+        )
         if crawler.settings.getbool("INCREMENTAL", True):
             spider.store = open_state_store(crawler.settings)
             crawler.signals.connect(spider.store.close, signal=signals.spider_closed)
@@ -188,7 +199,11 @@ class NewsSpider(Spider):
         if self.site is not None:
             mirrors = crawler.settings.getdict("MIRROR_HOSTS")
             return bool(mirrors) and all(h in mirrors for h in self.site_hosts())
-        return all(_is_local(urlsplit(u).hostname or "") for u in self.urls)
+        # A mirrored host is served locally: no name lookup for it.
+        mirrors = crawler.settings.getdict("MIRROR_HOSTS")
+        return all(
+            (host := urlsplit(u).hostname or "") in mirrors or _is_local(host) for u in self.urls
+        )
 
     @property
     def output_name(self) -> str:
@@ -202,6 +217,80 @@ class NewsSpider(Spider):
     def site_hosts(self) -> list[str]:
         assert self.site is not None
         return [urlsplit(self.site.home).hostname or ""]
+
+    def entry_points(self) -> list[str]:
+        """The URLs a crawl starts from: their scheme, host and port bound the crawl."""
+        site = self.site
+        if site is None:
+            return list(self.urls)
+        return [site.home, *site.news_sitemaps, *site.sitemaps, *site.feeds, *site.sections]
+
+    def _xml_meta(self, response: Response | None = None, **extra: Any) -> dict[str, Any]:
+        """Meta of a sitemap or feed request: conditional, a larger size cap than pages, and
+        the discovery documents that led to it."""
+        return {
+            **DISCOVERY_META,
+            "download_maxsize": self.max_xml_size,
+            "via": self._via(response),
+            **extra,
+        }
+
+    @staticmethod
+    def _via(response: Response | None) -> tuple[str, ...]:
+        """The discovery documents behind a response's requests: the chain that led to it,
+        plus itself when it is one (a conditional request) or is part of such a chain."""
+        if response is None:
+            return ()
+        via = response.meta.get("via", ())
+        if response.meta.get("conditional") or via:
+            return (*via, response.url)
+        return via
+
+    def _tally(self) -> discovery.Tally:
+        return discovery.Tally(max_links=self.max_links)
+
+    def _count(self, tally: discovery.Tally, url: str) -> None:
+        if tally.bad_urls:
+            self.crawler.stats.inc_value("discovery/bad_url", tally.bad_urls)
+            self.logger.debug("%d malformed URLs skipped in %s", tally.bad_urls, url)
+        if tally.capped:
+            self.crawler.stats.inc_value("discovery/links_capped")
+            self.logger.info(
+                "read the first %d links of %s, skipped %d", self.max_links, url, tally.capped
+            )
+
+    def _stopping(self, response: Response) -> bool:
+        """Whether the crawl is being stopped (SIGTERM, Ctrl-C): responses still queued are
+        then dropped unread, so a stop waits for one page at most. Nothing is lost: an unread
+        article was never written, so the next run fetches it again."""
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no engine: a callback called outside a crawl (bench, tests)
+            return False
+        if engine is None or engine.running:
+            return False
+        self.crawler.stats.inc_value("shutdown/responses_unread")
+        self.logger.debug("stopping: not read %s", response.url)
+        return True
+
+    def _fetch_failed(self, failure: Any) -> None:
+        """Errback of requests announced by discovery documents: a failure that may heal (a
+        download error, 5xx, 429) keeps those documents' validators from being saved."""
+        request = failure.request
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            if status in GONE:
+                return
+            reason = f"HTTP {status}"
+        elif failure.check(IgnoreRequest):
+            return  # refused on purpose (offsite, robots.txt, a private address): settled
+        else:
+            reason = failure.getErrorMessage() or failure.type.__name__
+        via = request.meta.get("via", ())
+        self.crawler.stats.inc_value("discovery/fetch_failed")
+        self.logger.warning("not fetched: %s (%s)", request.url, reason)
+        if via:
+            self.crawler.signals.send_catch_log(discovery_incomplete, urls=via, spider=self)
 
     # -- start -------------------------------------------------------------------------------
 
@@ -229,7 +318,7 @@ class NewsSpider(Spider):
                     origin,
                     callback=self.parse_xml,
                     errback=self._ignore,
-                    meta={**DISCOVERY_META, "handle_httpstatus_list": [304, 404]},
+                    meta=self._xml_meta(handle_httpstatus_list=[304, 404]),
                 )
             for url in self.urls:
                 yield Request(url, callback=self.parse_any, meta={"hops": 0})
@@ -241,9 +330,9 @@ class NewsSpider(Spider):
             meta={"dont_obey_robotstxt": True, "handle_httpstatus_list": [404]},
         )
         for url in site.news_sitemaps + site.feeds:
-            yield Request(url, callback=self.parse_xml, meta=DISCOVERY_META)
+            yield Request(url, callback=self.parse_xml, meta=self._xml_meta())
         for url in self._dated(site.sitemaps):
-            yield Request(url, callback=self.parse_xml, meta=DISCOVERY_META)
+            yield Request(url, callback=self.parse_xml, meta=self._xml_meta())
         for url in site.sections:
             yield Request(url, callback=self.parse_section, meta={**DISCOVERY_META, "page": 1})
 
@@ -268,13 +357,17 @@ class NewsSpider(Spider):
     def parse_robots(self, response: Response) -> Iterator[Request]:
         if response.status != 200 or not isinstance(response, TextResponse):
             return
-        for url in discovery.robots_sitemaps(response.text):
+        tally = self._tally()
+        for url in discovery.robots_sitemaps(response.body, response.url, tally):
             self.crawler.stats.inc_value("discovery/robots_sitemaps")
-            yield Request(url, callback=self.parse_xml, meta=DISCOVERY_META)
+            yield Request(url, callback=self.parse_xml, meta=self._xml_meta())
+        self._count(tally, response.url)
 
     def parse_any(self, response: Response) -> Iterator[Any]:
         """For the ``news`` spider: an XML document is discovery; an HTML page is an article
         when it looks like one, and its same-host links and feeds are followed either way."""
+        if self._stopping(response):
+            return
         if discovery.looks_like_xml(response.body) and discovery.document_kind(response.body):
             yield from self.parse_xml(response)
             return
@@ -289,10 +382,18 @@ class NewsSpider(Spider):
         hops = response.meta.get("hops", 0)
         if hops >= self.max_depth:
             return
-        for feed in discovery.feed_links(doc, response.url):
-            yield Request(feed, callback=self.parse_xml, meta=DISCOVERY_META)
-        pager = discovery.pagination_links(doc, response.url)
-        links = [(link, canonicalize_url(link)) for link in discovery.page_links(doc, response.url)]
+        tally = self._tally()
+        for feed in discovery.feed_links(doc, response.url, tally):
+            yield Request(feed, callback=self.parse_xml, meta=self._xml_meta(response))
+        pager = discovery.pagination_links(doc, response.url, tally)
+        links = []
+        for link in discovery.page_links(doc, response.url, tally):
+            try:
+                links.append((link, canonicalize_url(link)))
+            except ValueError:
+                tally.bad_urls += 1
+        self._count(tally, response.url)
+        via = self._via(response)
         listed = hash(tuple(sorted({url for link, url in links if link not in pager})))
         pages = response.meta.get("pages", 0)
         for link, url in links:
@@ -304,31 +405,47 @@ class NewsSpider(Spider):
                 if listed == response.meta.get("listed") or pages >= self.max_listing_pages:
                     self.crawler.stats.inc_value("discovery/pagination_stopped")
                     continue
-                meta = {"hops": hops, "pages": pages + 1, "listed": listed}
+                meta = {"hops": hops, "pages": pages + 1, "listed": listed, "via": via}
             elif self._skip_known(url):
                 continue
             else:
-                meta = {"hops": hops + 1}
+                meta = {"hops": hops + 1, "via": via}
             self._seen.add(url)
-            yield Request(url, callback=self.parse_any, meta=meta)
+            yield Request(url, callback=self.parse_any, errback=self._fetch_failed, meta=meta)
 
     def parse_xml(self, response: Response) -> Iterator[Request]:
-        if self._not_modified(response) or response.status == 404:
+        if self._stopping(response) or self._not_modified(response) or response.status == 404:
             return
         stats = self.crawler.stats
-        kind = discovery.document_kind(response.body)
+        try:
+            body = discovery.xml_body(response.body, self.max_xml_size)
+        except discovery.TooLarge as exc:
+            stats.inc_value("discovery/xml_too_large")
+            self.logger.warning("sitemap or feed refused, %s: %s", exc, response.url)
+            return
+        kind = discovery.document_kind(body)
         if kind is None:
             stats.inc_value("discovery/not_xml")
             self.logger.warning("not a sitemap or feed: %s", response.url)
             return
         stats.inc_value(f"discovery/{kind}")
-        for link in discovery.parse_xml_links(response.body, response.url):
+        tally = self._tally()
+        tally.max_links = 0  # a sitemap lists up to 50,000 URLs by design; its size is capped
+        for n, link in enumerate(discovery.parse_xml_links(body, response.url, tally), 1):
+            # A sitemap of 50,000 entries takes seconds to read: a stop must not wait for it.
+            if n % 1000 == 0 and self._stopping(response):
+                break
             when = discovery.to_datetime(link.published, self._timezone(link.url))
             if link.is_sitemap:
                 if when is not None and when < self.since:
                     stats.inc_value("discovery/sitemap_skipped_old")
                     continue
-                yield Request(link.url, callback=self.parse_xml, meta=DISCOVERY_META)
+                yield Request(
+                    link.url,
+                    callback=self.parse_xml,
+                    errback=self._fetch_failed,
+                    meta=self._xml_meta(response),
+                )
                 continue
             undated_ok = self.site is None and not self.windowed
             if (
@@ -344,20 +461,28 @@ class NewsSpider(Spider):
             if when is not None and when < self.since:
                 stats.inc_value("discovery/skipped_old")
                 continue
-            yield from self._article_request(link)
+            yield from self._article_request(link, response)
+        self._count(tally, response.url)
 
     def parse_section(self, response: Response) -> Iterator[Request]:
-        if self._not_modified(response) or not isinstance(response, TextResponse):
+        if (
+            self._stopping(response)
+            or self._not_modified(response)
+            or not isinstance(response, TextResponse)
+        ):
             return
         stats = self.crawler.stats
         page = response.meta.get("page", 1)
         sel = self.site.selectors if self.site else None
+        tally = self._tally()
         links, next_url = discovery.parse_listing(
             response.text,
             response.url,
             sel.listing if sel else None,
             sel.next_page if sel else None,
+            tally,
         )
+        self._count(tally, response.url)
         fresh = old = unseen = dated = 0
         for link in links:
             if not self._is_article(link.url):
@@ -368,7 +493,7 @@ class NewsSpider(Spider):
                 continue
             fresh += 1
             dated += when is not None
-            requests = list(self._article_request(link))
+            requests = list(self._article_request(link, response))
             unseen += len(requests)
             yield from requests
         stats.inc_value("discovery/section_pages")
@@ -383,11 +508,20 @@ class NewsSpider(Spider):
         if page >= self.max_pages:
             stats.inc_value("discovery/pagination_max_pages")
             return
-        yield Request(next_url, callback=self.parse_section, meta={"page": page + 1})
+        yield Request(
+            next_url,
+            callback=self.parse_section,
+            errback=self._fetch_failed,
+            meta={"page": page + 1, "via": self._via(response)},
+        )
 
-    def _article_request(self, link: Link) -> Iterator[Request]:
+    def _article_request(self, link: Link, response: Response | None = None) -> Iterator[Request]:
         """A request for an announced article, once per canonical URL."""
-        url = canonicalize_url(link.url, self.site or site_for_url(link.url))
+        try:
+            url = canonicalize_url(link.url, self.site or site_for_url(link.url))
+        except ValueError:
+            self.crawler.stats.inc_value("discovery/bad_url")
+            return
         if url in self._seen or not self._is_article(url):
             return
         self._seen.add(url)
@@ -396,16 +530,20 @@ class NewsSpider(Spider):
             return
         self.crawler.stats.inc_value("discovery/articles")
         hints = {k: v for k, v in (("title", link.title), ("published", link.published)) if v}
+        via = self._via(response)
         if self.site is not None:
-            meta: dict[str, Any] = {"hints": hints}
+            meta: dict[str, Any] = {"hints": hints, "via": via}
             if self.site.render_js:
                 meta["playwright"] = True
-            yield Request(url, callback=self.parse_article, meta=meta)
+            yield Request(url, callback=self.parse_article, errback=self._fetch_failed, meta=meta)
         else:
             # A sitemap of an unknown site also lists its section and tag pages: each page must
             # look like an article to become one; its links are not followed from here.
             yield Request(
-                url, callback=self.parse_any, meta={"hints": hints, "hops": self.max_depth}
+                url,
+                callback=self.parse_any,
+                errback=self._fetch_failed,
+                meta={"hints": hints, "hops": self.max_depth, "via": via},
             )
 
     def _known(self, url: str, link: Link) -> bool:
@@ -448,6 +586,8 @@ class NewsSpider(Spider):
     # -- articles ----------------------------------------------------------------------------
 
     def parse_article(self, response: Response, page: Page | None = None) -> Iterator[Article]:
+        if self._stopping(response):
+            return
         stats = self.crawler.stats
         site = self.site or site_for_url(response.url)
         if site is not None and not site.is_article(response.url):
