@@ -20,9 +20,10 @@ output)."""
 STOPPED = 5
 """Forced stop: SIGTERM or SIGINT (Ctrl-C) shut the crawl down before it was done."""
 BLOCKED = 6
-"""Reserved: the site blocked the crawler (set by blocked-site detection)."""
+"""The site blocked the crawler: challenge pages, a 403/429 storm, feeds suddenly empty
+(``crawler.health`` sets the stat ``blocked/site``)."""
 HEALTH_ALARM = 7
-"""Reserved: a health alarm fired and the alarm setting asks for a non-zero exit."""
+"""A health alarm fired (stat ``health/outcome`` ``alarm``) and ``HEALTH_ALARMS_FAIL`` is on."""
 LOCKED = 8
 """Refused to start: another run of the same site holds its lock (nothing was crawled)."""
 
@@ -63,6 +64,17 @@ def pages_answered(stats: Mapping[str, Any]) -> int:
 
     answered = ok(_counts(stats, "downloader/response_status_count/"))
     return max(0, answered - ok(_counts(stats, "robotstxt/response_status_count/")))
+
+
+def verdicts(stats: Mapping[str, Any], alarms_fail: bool) -> dict[str, bool]:
+    """The ``blocked`` and ``alarm`` arguments of :func:`crawl_exit_code` from a run's stats (or
+    report), as the run's health check (``crawler.health``) left them."""
+    if "report_version" in stats and isinstance(stats.get("stats"), Mapping):
+        stats = stats["stats"]
+    return {
+        "blocked": bool(stats.get("blocked/site")),
+        "alarm": alarms_fail and stats.get("health/outcome") == "alarm",
+    }
 
 
 def crawl_exit_code(stats: Mapping[str, Any], *, blocked: bool = False, alarm: bool = False) -> int:
@@ -122,4 +134,11 @@ def explain(code: int, stats: Mapping[str, Any]) -> str:
                 "recovers the complete lines of the .part it left"
             )
         return f"{meaning} ({reason}): the run was cut short; the file it wrote is complete"
+    if code == BLOCKED:
+        kinds = _counts(stats, "blocked/")
+        counts = ", ".join(f"{k}: {v}" for k, v in kinds.items() if k != "site")
+        return f"{meaning} ({counts}; the run report's blocked_reasons say why)"
+    if code == HEALTH_ALARM:
+        names = ", ".join(_counts(stats, "health/alarm/"))
+        return f"{meaning}: {names} fell sharply against the site's recent runs (see the log)"
     return meaning

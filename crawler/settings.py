@@ -40,6 +40,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RedirectReportMiddleware": 600,
     "crawler.middlewares.ConditionalGetMiddleware": 790,
     "crawler.middlewares.MirrorMiddleware": 800,
+    # After decompression (590), before retries (550): a 503 challenge is a block, not an outage.
+    "crawler.blocked.BlockedMiddleware": 585,
 }
 SECURITY_REFUSE_PRIVATE = True
 RETRY_AFTER_MAX = 120.0  # seconds: a longer Retry-After is cut to this
@@ -95,6 +97,22 @@ CLEAN_KEEP_REMOVED = False
 DEDUP_MODE = "mark"
 DEDUP_THRESHOLD = 0.3  # estimated Jaccard of 3-word shingles, tuned on tests/dedup_labelled.py
 DEDUP_WINDOW_DAYS = 30  # near duplicates are looked for among articles first seen this recently
+
+# Health (README "Running unattended"): each run's figures go into its report and the state
+# store; a sharp fall against the site's own last runs is an alarm (logged and reported), which
+# fails the exit code only with HEALTH_ALARMS_FAIL.
+HEALTH_ALARMS_FAIL = False
+HEALTH_HISTORY_RUNS = 10  # the baseline: median of this many latest runs of the site
+HEALTH_MIN_HISTORY = 5  # no alarm before the site has this many earlier runs
+HEALTH_MIN_RECORDS = 5  # coverage and body figures are compared only for runs this large
+BLOCKED_MIN_SHARE = 0.5  # a 403/429/challenge storm: this share of the responses ...
+BLOCKED_MIN_RESPONSES = 3  # ... and at least this many of them
+
+# Retention: empty run files beyond the newest OUTPUT_KEEP_EMPTY_RUNS of a site are removed with
+# their reports; OUTPUT_RETENTION_DAYS > 0 also removes run files, reports and crawlall
+# summaries older than that many days (0 keeps them forever).
+OUTPUT_KEEP_EMPTY_RUNS = 48
+OUTPUT_RETENTION_DAYS = 0
 
 # Distributed crawling (README "Distributed crawling on Redis"): with REDIS_URL set, requests go
 # through scrapy-redis's shared queue and dupefilter and the state store lives in Redis; each

@@ -60,6 +60,9 @@ class Site:
     """Order of day, month and year in numeric dates without an ISO form."""
     render_js: bool = False
     """True when article pages need a browser (scrapy-playwright) to show their text."""
+    browser_on_block: bool = False
+    """True to fetch a page that came back as an anti-bot challenge once more through the
+    browser (``crawler.blocked``) instead of counting the site blocked at once."""
     noise_rules: tuple[str, ...] = ()
     """Extra regular expressions of whole lines that are noise on this site only."""
     section_names: tuple[str, ...] = ()

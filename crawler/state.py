@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import sqlite3
 import sys
 import time
@@ -125,6 +126,18 @@ class StateStore(Protocol):
         """Drop every signature (after a change of the fingerprint layout)."""
         ...
 
+    def record_health(
+        self, site: str, run_id: str, at: float, outcome: str, figures: dict[str, Any]
+    ) -> None:
+        """Remember one run's health figures (``crawler.health``); a site keeps its latest
+        ``HEALTH_KEEP_RUNS`` runs."""
+        ...
+
+    def health_history(self, site: str, limit: int) -> list[dict[str, Any]]:
+        """The site's latest recorded runs, newest first: each run's figures with ``run_id``,
+        ``at`` (Unix time) and ``outcome``."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -154,7 +167,17 @@ CREATE TABLE IF NOT EXISTS signatures (
 );
 CREATE INDEX IF NOT EXISTS signatures_first_seen ON signatures (first_seen);
 CREATE TABLE IF NOT EXISTS bands (article INTEGER PRIMARY KEY, keys BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS health_runs (
+    n INTEGER PRIMARY KEY,
+    site TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    at REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    figures TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS health_runs_site ON health_runs (site, at);
 """
+HEALTH_KEEP_RUNS = 500
 
 _ARTICLE_COLUMNS = (
     "a.url, a.content_hash, a.version, a.lastmod, a.duplicate_of, a.first_seen, a.last_seen"
@@ -541,6 +564,33 @@ class SQLiteStateStore:
             self._db.execute("DELETE FROM signatures")
             self._db.execute("DELETE FROM bands")
         self._bands = None
+
+    def record_health(
+        self, site: str, run_id: str, at: float, outcome: str, figures: dict[str, Any]
+    ) -> None:
+        with self._write():
+            self._db.execute(
+                "INSERT INTO health_runs (site, run_id, at, outcome, figures) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (site, run_id, at, outcome, json.dumps(figures, ensure_ascii=False)),
+            )
+            # Months of runs every 30 minutes: the alarms need ten; a few hundred stay to look back.
+            self._db.execute(
+                "DELETE FROM health_runs WHERE site = ? AND n NOT IN (SELECT n FROM health_runs "
+                "WHERE site = ? ORDER BY at DESC, n DESC LIMIT ?)",
+                (site, site, HEALTH_KEEP_RUNS),
+            )
+
+    def health_history(self, site: str, limit: int) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT run_id, at, outcome, figures FROM health_runs WHERE site = ? "
+            "ORDER BY at DESC, n DESC LIMIT ?",
+            (site, limit),
+        ).fetchall()
+        return [
+            {**json.loads(figures), "run_id": run_id, "at": at, "outcome": outcome}
+            for run_id, at, outcome, figures in rows
+        ]
 
     def close(self) -> None:
         self._db.close()

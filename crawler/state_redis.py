@@ -3,6 +3,7 @@ plus an atomic first-claim of content hashes and near-duplicate bands for concur
 
 from __future__ import annotations
 
+import json
 import struct
 import time
 from collections import Counter
@@ -11,7 +12,7 @@ from typing import Any
 
 import redis
 
-from crawler.state import ArticleRecord, Candidate, SeenArticle, _url_key
+from crawler.state import HEALTH_KEEP_RUNS, ArticleRecord, Candidate, SeenArticle, _url_key
 
 DEFAULT_PREFIX = "crawler"
 BUCKET_BITS = 18
@@ -355,6 +356,19 @@ class RedisStateStore:
             if batch:
                 self.r.unlink(*batch)
         self.r.unlink(f"{self.prefix}:t")
+
+    def record_health(
+        self, site: str, run_id: str, at: float, outcome: str, figures: dict[str, Any]
+    ) -> None:
+        key = f"{self.prefix}:health:{site}"
+        entry = {**figures, "run_id": run_id, "at": at, "outcome": outcome}
+        pipe = self.r.pipeline()
+        pipe.lpush(key, json.dumps(entry, ensure_ascii=False))
+        pipe.ltrim(key, 0, HEALTH_KEEP_RUNS - 1)
+        pipe.execute()
+
+    def health_history(self, site: str, limit: int) -> list[dict[str, Any]]:
+        return [json.loads(v) for v in self.r.lrange(f"{self.prefix}:health:{site}", 0, limit - 1)]
 
     def close(self) -> None:
         self.r.close()

@@ -27,6 +27,8 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 
+from crawler.health import monitor as health_monitor
+from crawler.retention import prune_site
 from crawler.signals import items_durable
 from crawler.stores import worker_id
 
@@ -603,6 +605,7 @@ class ExportRun:
             crawler.settings.getint("EXPORT_BATCH_SIZE", 100),
         )
         ext.acquire_lock()
+        ext.health = health_monitor(crawler)
         crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
@@ -678,16 +681,34 @@ class ExportRun:
         try:
             stats = self.crawler.stats.get_stats()
             outputs = [o for o in self.ctx.outputs if o.complete]
+            # Health, blocked verdict and alarms (crawler.health) join the report; they set stats.
+            extra = self.health.finish(self.site, self.ctx.run_id, error_counts(stats)["by_kind"])
+            stats = self.crawler.stats.get_stats()
             for out in outputs:
                 report = run_report(self.ctx, self.site, out, stats)
+                report.update(extra)
                 try:
                     write_atomic(report_path(out.path), dump_report(report))
                 except OSError as exc:
                     self.crawler.stats.inc_value("export/report_errors")
                     logger.error("Writing the run report of %s failed (%s)", out.path, exc)
             logger.info(summary_line(self.ctx, self.site, outputs, stats))
+            self.prune([o.path for o in outputs])
         finally:
             self.release_lock()
+
+    def prune(self, current: list[Path]) -> None:
+        """Retention (``OUTPUT_KEEP_EMPTY_RUNS``, ``OUTPUT_RETENTION_DAYS``), under the lock."""
+        settings = self.crawler.settings
+        removed = prune_site(
+            self.site_dir,
+            settings.getint("OUTPUT_KEEP_EMPTY_RUNS", 48),
+            settings.getint("OUTPUT_RETENTION_DAYS", 0),
+            keep=current,
+        )
+        if removed:
+            self.crawler.stats.inc_value("retention/removed_files", len(removed))
+            logger.info("Retention removed %d old files from %s", len(removed), self.site_dir)
 
 
 # --- reports -------------------------------------------------------------------------------

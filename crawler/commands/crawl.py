@@ -105,7 +105,8 @@ class Command(Base):
         if process.bootstrap_failed:
             self._fail(name, exitcodes.ERROR, "the crawl did not start (see the log)")
             return
-        code = exitcodes.crawl_exit_code(stats)
+        alarms_fail = self.settings.getbool("HEALTH_ALARMS_FAIL")
+        code = exitcodes.crawl_exit_code(stats, **exitcodes.verdicts(stats, alarms_fail))
         if code != exitcodes.OK:
             self._fail(name, code, exitcodes.explain(code, stats))
 

@@ -170,7 +170,7 @@ class NewsSpider(Spider):
     @classmethod
     def update_settings(cls, settings: Any) -> None:
         super().update_settings(settings)
-        if cls.site is not None and cls.site.render_js:
+        if cls.site is not None and (cls.site.render_js or cls.site.browser_on_block):
             # Only sites that need a browser start one; the rest never load Playwright.
             executable = settings.get("BROWSER_EXECUTABLE") or "/usr/bin/chromium"
             settings.setdict(browser_settings(executable), priority="spider")
