@@ -26,6 +26,7 @@ from crawler.extract import (
     own_text,
     parse_json_ld,
 )
+from crawler.page import Page
 from crawler.urls import absolute_url
 
 _XML_OPTIONS = {"resolve_entities": False, "no_network": True, "recover": True, "huge_tree": False}
@@ -597,20 +598,21 @@ def _under_furniture(el: _Element | None, memo: dict[_Element, bool]) -> bool:
     return result
 
 
-def looks_like_article(url: str, html: str | _Element) -> bool:
+def looks_like_article(url: str, html: str | _Element | Page) -> bool:
     """Whether a page of an unregistered site is an article rather than a home, section or tag
     page: a JSON-LD article type or ``og:type`` article, unless all its long texts are teasers
     in cards beside headline links (templates that declare every page an article); else the
     shape of its main text: enough long paragraphs in one element with few links (fewer needed
     when the URL looks like an article's: a long number, a date, a long slug, ``?p=``, ``?id=``)."""
-    doc = as_document(html)
+    page = html if isinstance(html, Page) else None
+    doc = page.doc if page is not None else as_document(html)
     teasers, running = listing_shape(doc)
     # Mostly teasers, or no running text but a teaser or many headlines; a declared article
     # with no long text and few headline links (a video, a one-line flash) is still one.
     listing = (teasers >= 2 and teasers > 2 * running) or (
         running == 0 and (teasers >= 1 or _headline_links(doc) >= 6)
     )
-    ld = article_json_ld(parse_json_ld(doc))
+    ld = page.article_ld if page is not None else article_json_ld(parse_json_ld(doc))
     types = ld.get("@type") or ()
     names = {str(t).lower() for t in ([types] if isinstance(types, str) else types)}
     og_type = doc.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -74,6 +74,10 @@ class Article:
     """SHA-256 hex of the matching-normalized title and body; equal text gives an equal hash."""
     body_source: str | None = None
     """Which candidate gave ``body``: ``json-ld``, ``selectors`` or ``generic``."""
+    body_missing: bool = False
+    """True when the page is an article (declared by JSON-LD or ``og:type``, or an article URL of
+    a registered site) but no text was found in it: ``body`` is empty and the record is kept so
+    that no article page is lost silently (counted as ``extract/body_missing``)."""
     canonical_rejected: str | None = None
     """The canonical URL the page declared when it was not trusted (the home page, a section,
     another article or another site): ``canonical_url`` is then the page's own URL."""
@@ -95,7 +99,15 @@ class Article:
             self.id = article_id(self.canonical_url)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # ``asdict`` deep-copies field by field; the record is flat but for lists of strings and
+        # images, which are copied here (this runs once per record written).
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
+        data["authors"] = list(self.authors)
+        data["tags"] = list(self.tags)
+        data["images"] = [{"url": i.url, "caption": i.caption} for i in self.images]
+        if self.removed_noise is not None:
+            data["removed_noise"] = list(self.removed_noise)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
@@ -105,6 +117,9 @@ class Article:
             img if isinstance(img, Image) else Image(**img) for img in data.get("images") or []
         ]
         return cls(**kwargs)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Article))
 
 
 def article_id(canonical_url: str) -> str:

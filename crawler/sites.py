@@ -69,6 +69,9 @@ class Site:
     """The site's own section names: removed when they stand alone at the end of the text."""
     masthead_names: tuple[str, ...] = ()
     """Names printed in the site's masthead (editor-in-chief, chairman)."""
+    field_overrides: tuple[tuple[str, str], ...] = ()
+    """``(field, function name)`` pairs: the named function of ``crawler.fields.overrides``
+    gives that record field on this site instead of the generic extraction."""
     source: str = "public scrapers and feed lists; not verified against the live site"
     """Where the entry points and selectors come from."""
 

@@ -77,7 +77,7 @@ def authors(
     elements), and the organizations JSON-LD names as authors (agencies), which stand as
     authors only when no person is named anywhere; the site itself is neither."""
     # Selection is the body code's, which imports this module.
-    from crawler.extract import _css
+    from crawler.page import _css
 
     # The site itself is no author: its og:site_name, its domain, its JSON-LD publisher (an
     # «author» object repeating the publisher is a template's default, not a credit).

@@ -66,7 +66,7 @@ def outside_article(el: _Element) -> bool:
         # <article><header> holds the article's own headline and date; the page's does not.
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
     # The page's DOM helpers live with the body code, which imports this module.
-    from crawler.extract import is_page_furniture
+    from crawler.blocks import is_page_furniture
 
     return is_page_furniture(el)
 
@@ -92,7 +92,7 @@ def printed_dates(doc: _Element) -> list[str]:
     """Whole dates printed in short texts of the article, from its headline on, whatever the
     elements are called («نشر في: 2026/11/29 10:30», «بقلم: ... | 29-11-2026»); a date
     labelled as an update comes after the others."""
-    from crawler.extract import own_text
+    from crawler.blocks import own_text
 
     h1 = next(doc.iter("h1"), None)
     scope = h1.getparent() if h1 is not None else doc.find("body")

@@ -20,6 +20,7 @@ from crawler import discovery
 from crawler.discovery import Link
 from crawler.extract import extract
 from crawler.items import Article
+from crawler.page import Page
 from crawler.signals import discovery_incomplete
 from crawler.sites import SITES, Site, site_for_url
 from crawler.state import StateStore
@@ -372,9 +373,12 @@ class NewsSpider(Spider):
             return
         if not isinstance(response, TextResponse):
             return
-        doc = discovery.as_document(response.text)
-        if discovery.looks_like_article(response.url, doc):
-            yield from self.parse_article(response)
+        # Decoded and parsed once (as extraction decodes: not Scrapy's cp1252 guess for an
+        # undeclared Arabic page); article detection, link reading and extraction share it.
+        page = Page.parse(response.url, response.body, _content_type(response))
+        doc = page.doc
+        if discovery.looks_like_article(response.url, page):
+            yield from self.parse_article(response, page)
         hops = response.meta.get("hops", 0)
         if hops >= self.max_depth:
             return
@@ -581,7 +585,7 @@ class NewsSpider(Spider):
 
     # -- articles ----------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    def parse_article(self, response: Response, page: Page | None = None) -> Iterator[Article]:
         if self._stopping(response):
             return
         stats = self.crawler.stats
@@ -589,17 +593,17 @@ class NewsSpider(Spider):
         if site is not None and not site.is_article(response.url):
             stats.inc_value("extract/not_article")
             return
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         article = extract(
             response.url,
             response.body,
             site,
-            content_type=content_type,
+            content_type=_content_type(response),
             hints=response.meta.get("hints"),
+            page=page,
         )
         if article.canonical_rejected:
             stats.inc_value("extract/canonical_rejected")
-        if not article.body:
+        if not article.body and not article.body_missing:
             stats.inc_value("extract/empty_body")
             self.logger.warning("no article text found: %s", response.url)
             return
@@ -607,8 +611,17 @@ class NewsSpider(Spider):
         if published and published < self.since:
             stats.inc_value("discovery/article_too_old")
             return
-        stats.inc_value(f"extract/body_source/{article.body_source}")
+        if article.body_missing:
+            # An article page without text is still an article: kept, flagged and counted.
+            stats.inc_value("extract/body_missing")
+            self.logger.warning("article page without text, kept flagged: %s", response.url)
+        else:
+            stats.inc_value(f"extract/body_source/{article.body_source}")
         yield article
+
+
+def _content_type(response: Response) -> str | None:
+    return response.headers.get(b"Content-Type", b"").decode("latin-1") or None
 
 
 def _spider_class(site: Site) -> type[NewsSpider]:

@@ -1,0 +1,238 @@
+"""Generic extraction on unseen templates: generates local news sites in several templates (a
+blog, a portal with JSON-LD and a summary box, a ``<div>`` + ``<br>`` layout, an old table layout
+with short articles written in ``<td>`` + ``<br>`` runs and no ``<p>``), crawls each with the
+``news`` spider on 127.0.0.1 and prints, per template, articles found, extra records, body F1
+(word 4-grams), titles and dates right, and the body F1 of extraction run on every article page
+(found by the crawl or not). The text is built from a small word list of our own."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from devset import shingles, tokens  # noqa: E402
+
+from crawler.commands.extract import extract_record  # noqa: E402
+from crawler.sample import serve_pages  # noqa: E402
+
+WORDS = [
+    "أعلنت", "الحكومة", "اليوم", "عن", "برنامج", "جديد", "لدعم", "المزارعين", "في", "القرى",
+    "الجنوبية", "وقال", "الوزير", "إن", "العمل", "سيبدأ", "خلال", "الشهر", "المقبل", "بمشاركة",
+    "البلديات", "والهيئات", "المحلية", "وأضاف", "أن", "الميزانية", "تكفي", "لاستكمال",
+    "المرحلة", "الأولى", "من", "الخطة", "وفق", "جدول", "زمني", "معلن", "وتوقع", "خبراء", "أن",
+    "يسهم", "المشروع", "في", "خفض", "الأسعار", "وتحسين", "الخدمات", "للمواطنين", "في", "المدن",
+    "والأرياف", "على", "حد", "سواء",
+]  # fmt: skip
+SECTIONS = ["محليات", "اقتصاد", "رياضة", "ثقافة"]
+
+
+@dataclass
+class Story:
+    n: int
+    title: str
+    date: str
+    paragraphs: list[str]
+
+
+def story(n: int, short: bool) -> Story:
+    count = 1 + n % 3 if short else 4 + n % 3
+    paragraphs = []
+    for k in range(count):
+        size = 14 + (n * 5 + k * 7) % 18
+        words = [WORDS[(n * 11 + k * 13 + i * 3) % len(WORDS)] for i in range(size)]
+        paragraphs.append(" ".join(words) + f" (رقم {n}-{k}).")
+    title = " ".join(WORDS[(n * 7 + i) % len(WORDS)] for i in range(6)) + f" {n}"
+    return Story(n, title, f"2026-11-{1 + n % 28:02d}", paragraphs)
+
+
+def page(head: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">{head}</head>'
+        f"<body>{body}</body></html>"
+    )
+
+
+def blog(s: Story) -> tuple[str, str]:
+    text = "".join(f"<p>{p}</p>" for p in s.paragraphs)
+    related = "".join(
+        f'<li><a href="/?p={1000 + (s.n + k) % 30}">مقال ذو صلة {k}</a></li>' for k in (1, 2, 3)
+    )
+    return f"/?p={1000 + s.n}", page(
+        f"<title>{s.title} – مدونة الأخبار</title>",
+        '<header class="site-header"><a href="/">مدونة الأخبار</a></header>'
+        f'<article class="post"><h1 class="entry-title">{s.title}</h1>'
+        f'<div class="entry-meta"><time datetime="{s.date}T09:30:00+03:00">{s.date}</time></div>'
+        f'<div class="entry-content">{text}</div></article>'
+        f'<section class="related-posts"><h3>مقالات ذات صلة</h3><ul>{related}</ul></section>'
+        '<section id="comments"><h3>التعليقات</h3><div class="comment"><p>تعليق من قارئ على '
+        "هذا الموضوع المهم والمفيد للجميع شكرا لكم.</p></div></section>",
+    )  # fmt: skip
+
+
+def portal(s: Story) -> tuple[str, str]:
+    summary = s.paragraphs[0][:90].rsplit(" ", 1)[0]
+    ld = json.dumps(
+        {"@context": "https://schema.org", "@type": "NewsArticle", "headline": s.title,
+         "datePublished": f"{s.date}T12:00:00+02:00", "description": summary},
+        ensure_ascii=False,
+    )  # fmt: skip
+    text = "".join(f"<p>{p}</p>" for p in s.paragraphs)
+    slug = f"story-{s.n}-{s.date}"
+    return f"/news/{s.date.replace('-', '/')}/{slug}-{s.n}", page(
+        f'<title>{s.title} | بوابة الأخبار</title><script type="application/ld+json">{ld}'
+        f'</script><meta property="og:description" content="{summary}">',
+        '<nav class="menu"><a href="/">الرئيسية</a><a href="/section/1">محليات</a></nav><main>'
+        f'<article><h1>{s.title}</h1><p class="lead">{summary}</p><div class="share-bar">'
+        "<a>فيسبوك</a><a>تويتر</a><a>واتساب</a></div>"
+        f'<div class="article-body">{text}</div></article><aside class="most-read"><h3>الأكثر '
+        'قراءة</h3><ul><li><a href="/">خبر آخر من الأخبار</a></li></ul></aside></main>',
+    )
+
+
+def divbr(s: Story) -> tuple[str, str]:
+    day = "-".join(reversed(s.date.split("-")))
+    text = "<br><br>".join(s.paragraphs)
+    return f"/article/{5000 + s.n}.html", page(
+        f"<title>{s.title}</title>",
+        '<div id="top"><a href="/">الصفحة الرئيسية</a></div><div id="content">'
+        f'<div class="headline">{s.title}</div><span class="date">{day} 10:30</span>'
+        f'<div class="text">{text}</div></div><div id="footer">جميع الحقوق محفوظة</div>',
+    )
+
+
+def table(s: Story) -> tuple[str, str]:
+    nav = "".join(
+        f'<tr><td><a href="/section.asp?id={k}">{name}</a></td></tr>'
+        for k, name in enumerate(SECTIONS)
+    )
+    text = "<br>".join(s.paragraphs)
+    return f"/show.asp?id={7000 + s.n}", (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+        f'<title>جريدة الأيام</title></head><body><table width="100%"><tr><td width="18%">'
+        f'<table>{nav}</table></td><td valign="top"><font size="4"><b>{s.title}</b></font><br>'
+        f'<font size="2">{s.date.replace("-", "/")}</font><br><br><font size="3">{text}</font>'
+        '</td></tr></table><table><tr><td align="center">جميع الحقوق محفوظة</td></tr></table>'
+        "</body></html>"
+    )  # fmt: skip
+
+
+TEMPLATES: dict[str, tuple[Callable[[Story], tuple[str, str]], bool]] = {
+    "blog": (blog, False),
+    "portal": (portal, False),
+    "div+br": (divbr, False),
+    "table (short)": (table, True),
+}
+
+
+def build(
+    render: Callable[[Story], tuple[str, str]], short: bool, n: int
+) -> tuple[dict[str, tuple[str, bytes]], dict[str, Story]]:
+    pages: dict[str, tuple[str, bytes]] = {}
+    stories: dict[str, Story] = {}
+    for i in range(n):
+        s = story(i, short)
+        path, html = render(s)
+        pages[path] = ("text/html; charset=utf-8", html.encode("utf-8"))
+        stories[path] = s
+    per = 10
+    for k in range(0, n, per):
+        links = "".join(
+            f'<li><a href="{p.replace("&", "&amp;")}">{stories[p].title}</a></li>'
+            for p in list(stories)[k : k + per]
+        )
+        nxt = f'<a rel="next" href="/list/{k // per + 1}">التالي</a>' if k + per < n else ""
+        home = "/" if k == 0 else f"/list/{k // per}"
+        pages[home] = (
+            "text/html; charset=utf-8",
+            page("<title>الرئيسية</title>", f"<ul>{links}</ul>{nxt}").encode(),
+        )
+    return pages, stories  # fmt: skip
+
+
+def _direct_f1(
+    origin: str, pages: dict[str, tuple[str, bytes]], stories: dict[str, Story]
+) -> float:
+    """Body F1 of extraction and cleaning run on every article page, found by the crawl or not
+    (what a registered site, whose article URLs are known, gets)."""
+    tp = fp = fn = 0
+    for path, s in stories.items():
+        record = extract_record(origin + path, pages[path][1])
+        truth = shingles(tokens("\n".join(s.paragraphs)))
+        got = shingles(tokens(str(record.get("body") or "")))
+        common = sum((truth & got).values())
+        tp, fp, fn = tp + common, fp + sum(got.values()) - common, fn + sum(truth.values()) - common
+    return 2 * tp / max(1, 2 * tp + fp + fn)
+
+
+def crawl(origin: str, work: Path) -> list[dict[str, object]]:
+    subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"urls={origin}/",
+         "-s", f"OUTPUT_DIR={work / 'out'}", "-s", f"STATE_PATH={work / 'state.sqlite3'}",
+         "-s", "LOG_LEVEL=WARNING", "-s", "DEDUP_MODE=mark"],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    (dump,) = (work / "out").glob("*/*.jsonl")
+    return [json.loads(x) for x in dump.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--articles", type=int, default=30, help="articles per template")
+    args = parser.parse_args()
+    print(
+        f"{'template':<14} {'found':>7} {'extra':>5} {'body F1':>8} {'titles':>7} {'dates':>7} "
+        f"{'extract F1':>11}"
+    )
+    for name, (render, short) in TEMPLATES.items():
+        pages, stories = build(render, short, args.articles)
+        served = serve_pages(lambda _origin, p=pages: p)  # type: ignore[misc]
+        with served as (origin, _), tempfile.TemporaryDirectory() as tmp:
+            records = crawl(origin, Path(tmp))
+        tp = fp = fn = found = titles = dates = extra = 0
+        seen: set[str] = set()
+        for record in records:
+            url = str(record["url"])
+            path = url[len(origin) :]
+            s = stories.get(path)
+            if s is None:
+                extra += 1
+                continue
+            found += path not in seen
+            seen.add(path)
+            truth = shingles(tokens("\n".join(s.paragraphs)))
+            got = shingles(tokens(str(record.get("body") or "")))
+            common = sum((truth & got).values())
+            tp, fp, fn = (
+                tp + common,
+                fp + sum(got.values()) - common,
+                fn + sum(truth.values()) - common,
+            )
+            titles += record.get("title") == s.title
+            dates += str(record.get("published_at") or "")[:10] == s.date
+        missed = len(stories) - found
+        fn += sum(
+            sum(shingles(tokens("\n".join(stories[p].paragraphs))).values())
+            for p in stories
+            if p not in seen
+        )
+        f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+        direct = _direct_f1(origin, pages, stories)
+        print(
+            f"{name:<14} {found:>3}/{len(stories):<3} {extra:>5} {f1:>8.3f} "
+            f"{titles:>3}/{found:<3} {dates:>3}/{found:<3} {direct:>11.3f}"
+            + (f"  ({missed} missed)" if missed else "")
+        )
+
+
+if __name__ == "__main__":
+    main()

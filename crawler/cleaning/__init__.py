@@ -1,0 +1,1 @@
+"""Noise cleaning of article text: line forms, the rule catalog and the cleaner."""

@@ -1,0 +1,371 @@
+"""The body field: candidates (site selectors, generic main content, JSON-LD) and their cleaning."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+import trafilatura
+from lxml.etree import ParserError, _Element
+
+from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
+from crawler.dates import parse_date
+from crawler.fields.authors import place_byline, split_names
+from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
+from crawler.fields.jsonld import unescape
+from crawler.phrases import BYLINE_LABELS, COMMENT_HEADINGS
+from crawler.text import normalize_line
+
+# ------------------------------------------------------------------------------------------------
+# Choosing the body
+
+
+@dataclass
+class Candidate:
+    source: str
+    blocks: list[str]
+    link_density: float = 0.0
+
+    @property
+    def length(self) -> int:
+        return sum(len(b) for b in self.blocks)
+
+    @property
+    def score(self) -> float:
+        """Length of real text, discounted for links and for flat, unparagraphed text."""
+        score = self.length * (1 - self.link_density) ** 2
+        if len(self.blocks) == 1 and self.length > 400:
+            score *= 0.8
+        if self.source == "selectors":
+            # Site knowledge wins over a generic guess that may have swallowed comments or lists.
+            score *= 1.3
+        return score
+
+
+def choose_body(candidates: list[Candidate]) -> Candidate | None:
+    """The best body: highest score, but a JSON-LD body the HTML text extends (cut short) or
+    restates (flat) loses to that HTML text, and site selectors that found text sharing almost
+    nothing with the generic main content (a stale selector matching another box) lose to it."""
+    usable = [c for c in candidates if c.blocks and c.link_density < 0.6]
+    if not usable:
+        return None
+    best = max(usable, key=lambda c: c.score)
+    if best.source == "selectors":
+        generic = next((c for c in usable if c.source == "generic"), None)
+        if generic is not None and generic.length >= 250 and _shared(best, generic) < 0.2:
+            best = generic
+    if best.source == "json-ld":
+        ld = _squash(" ".join(best.blocks))
+        for other in sorted(usable, key=lambda c: c.score, reverse=True):
+            if other is best:
+                continue
+            html = _squash(" ".join(other.blocks))
+            head = ld[: min(len(ld), 200)].rstrip(".… ")
+            if head and head in html and len(other.blocks) > len(best.blocks):
+                return other
+    return best
+
+
+_SQUASH = re.compile(r"\W+")
+
+
+def _shared(a: Candidate, b: Candidate) -> float:
+    """The share of the shorter candidate's text that the other one also has, block by block."""
+    short, long = sorted((a, b), key=lambda c: c.length)
+    other = {_squash(x) for x in long.blocks}
+    common = sum(len(x) for x in short.blocks if _squash(x) in other)
+    return common / max(1, short.length)
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text)
+
+
+def _json_ld_body(value: Any) -> list[str]:
+    text = _ld_raw_text(value)
+    if not text:
+        return []
+    text = unescape(text)
+    if "<" in text and ">" in text:
+        try:
+            blocks, _ = html_blocks(lxml.html.fragment_fromstring(text, create_parent="div"))
+            return blocks
+        except (ParserError, ValueError):
+            pass
+    return [b for b in (normalize_line(x) for x in text.splitlines()) if b]
+
+
+def _ld_raw_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = "\n".join(v for v in value if isinstance(v, str))
+    return value if isinstance(value, str) and value.strip() else None
+
+
+# The fast mode keeps less than this, or less than half the page's paragraph text: run the full
+# mode (trafilatura then compares its result with readability's and jusText's).
+_FAST_ENOUGH_CHARS = 500
+
+
+def _generic_blocks(html: str | _Element, url: str) -> list[str]:
+    """trafilatura's main content of the page (a parsed tree is copied, never changed), as blocks.
+
+    Its fast mode (no readability/jusText comparison) gives the same text on most pages at half
+    the cost; where it keeps less than half of the page's paragraph text, the full mode runs.
+    """
+    text = _trafilatura(html, url, fast=True)
+    kept = len(text or "")
+    paragraphs = _paragraph_chars(html)
+    if kept < _FAST_ENOUGH_CHARS or kept < 0.5 * paragraphs:
+        text = _trafilatura(html, url, fast=False)
+        kept = len(text or "")
+        if kept < 0.5 * paragraphs:
+            # Precision mode can stop at the first few paragraphs of a long article (a box
+            # between them taken for the end): the balanced mode, when it finds much more and
+            # that is running text, not a list of teasers (mostly short lines).
+            balanced = _trafilatura(html, url, fast=False, precision=False) or ""
+            lines = balanced.splitlines()
+            short = sum(1 for line in lines if len(line) < 80)
+            if len(balanced) > 1.5 * kept and short <= 0.25 * len(lines):
+                text = balanced
+    # trafilatura writes list items as "- item"; the other candidates give the item's text.
+    lines = (normalize_line(x) for x in (text or "").splitlines())
+    return [b.removeprefix("- ") for b in lines if b and b != "-"]
+
+
+def _paragraph_chars(doc: str | _Element) -> int:
+    if isinstance(doc, str):
+        doc = lxml.html.document_fromstring(doc)
+    return sum(len(t) for t in (p.text_content().strip() for p in doc.iter("p")) if len(t) >= 25)
+
+
+def _trafilatura(html: str | _Element, url: str, fast: bool, precision: bool = True) -> str | None:
+    return trafilatura.extract(
+        html,
+        url=url,
+        output_format="txt",
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        favor_precision=precision,
+        fast=fast,
+    )
+
+
+def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
+    """trafilatura's blocks, with the ones it skipped between its first and last block restored.
+
+    trafilatura drops short paragraphs and text written as ``<br>`` runs inside a ``<div>``; the
+    element holding its first and last blocks has them all, in page order. Blocks outside that
+    span (bylines, tags, related lists) stay out, and a span that would bring in much more text
+    than trafilatura kept is not trusted.
+    """
+    if len(generic) < 2:
+        return generic
+    first, last = _holder(doc, generic[0]), _holder(doc, generic[-1])
+    if first is None or last is None:
+        return generic
+    chain = {id(a) for a in [first, *first.iterancestors()]}
+    container: _Element | None = last
+    while container is not None and id(container) not in chain:
+        container = container.getparent()
+    if container is None or container.tag in ("html", "body"):
+        return generic
+    typed, _ = typed_blocks(container)
+    blocks = [b.text for b in typed]
+    starts = [i for i, b in enumerate(blocks) if b == generic[0]]
+    ends = [i for i, b in enumerate(blocks) if b == generic[-1]]
+    if not starts or not ends or ends[-1] < starts[0]:
+        return generic
+    kept = set(generic)
+    # A restored line that is only a date is the article's timestamp, not its text; one that
+    # is all link is a headline of a box trafilatura rightly left out.
+    span = [
+        b.text
+        for b in typed[starts[0] : ends[-1] + 1]
+        if b.text in kept or not (b.link_share >= 1.0 or _timestamp(b.text))
+    ]
+    covered = sum(len(b) for b in set(span) & kept) / max(1, sum(len(b) for b in kept))
+    added = sum(len(b) for b in span if b not in kept)
+    if covered < 0.9 or added > 0.5 * sum(len(b) for b in generic):
+        return generic
+    return span
+
+
+def _timestamp(text: str) -> bool:
+    """A short line that is only a date (a dateline restored between paragraphs)."""
+    return len(text) <= 50 and bool(DATE_LIKE.search(text)) and bool(parse_date(text, "UTC"))
+
+
+def _holder(doc: _Element, block: str) -> _Element | None:
+    """The deepest element whose text holds ``block``."""
+    probe = block[:60].strip()
+    if not probe or '"' in probe:
+        return None
+    # Fast path: the text node where the block starts, then up to the element holding it all.
+    nodes = doc.xpath("//body//text()[contains(., $head)]", head=probe[:20])
+    if nodes:
+        node = nodes[-1]
+        el = node.getparent()
+        if el is not None and node.is_tail:
+            el = el.getparent()
+        while el is not None and probe not in " ".join(el.text_content().split()):
+            el = el.getparent()
+        if el is not None:
+            return el
+    matches = doc.xpath(f'//body//*[contains(normalize-space(.), "{probe}")]')
+    return matches[-1] if matches else None
+
+
+# «كتب - محمد علي», «بقلم: ...» opening the text: a byline, not a paragraph.
+_BYLINE = re.compile(rf"^(?:{'|'.join(BYLINE_LABELS)})\s*[:：\-–]?\s*([^.،؟!:\d]{{2,50}})$")
+
+
+def _take_bylines(blocks: list[str]) -> list[str]:
+    """Remove byline blocks («كتب - …», «رامي حداد | 27-08-2024 | 18:40») from the start of the
+    text (in place); return the names they give."""
+    names: list[str] = []
+    while blocks and len(names) < 3:
+        match = _BYLINE.match(blocks[0])
+        if match and len(match.group(1).split()) <= 6:
+            names.extend(split_names(match.group(1)))
+            blocks.pop(0)
+            continue
+        meta = _meta_line(blocks[0])
+        if meta is None:
+            meta = place_byline(blocks[0])
+        if meta is None:
+            break
+        names.extend(meta)
+        blocks.pop(0)
+    return names
+
+
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_META_SEPARATOR = re.compile(r"\s*[|•·]\s*")
+
+
+def _meta_line(block: str) -> list[str] | None:
+    """The names of a «name | date | time» line printed over the text; None if it is not one."""
+    text = block.translate(DIGITS)
+    if len(text) > 90 or not _META_SEPARATOR.search(text):
+        return None
+    parts = [p for p in _META_SEPARATOR.split(text) if p]
+    dated = [p for p in parts if PRINTED_DATE.fullmatch(p) or _CLOCK.fullmatch(p)]
+    if not dated or len(parts) - len(dated) > 1:
+        return None
+    rest = [p for p in parts if p not in dated]
+    return split_names(rest[0]) if rest and len(rest[0].split()) <= 4 else []
+
+
+def _drop_author_card(blocks: list[str], authors: list[str]) -> list[str]:
+    """An author box closing the text (the author's name, then a short biography) goes."""
+    names = set(authors)
+    for i in range(max(0, len(blocks) - 3), len(blocks)):
+        if blocks[i] in names and i > 0:
+            return blocks[:i]
+    return blocks
+
+
+# Headings over readers' comments, however the section is marked up.
+_COMMENTS_HEADING = re.compile(
+    rf"^(?:{'|'.join(sorted(map(re.escape, COMMENT_HEADINGS), key=len, reverse=True))})"
+    r"\s*[(:\d)\s]*$",
+    re.I,
+)
+_COMMENTS_NAME = re.compile(r"comment|respons|reader-?opinion|disqus", re.I)
+
+
+def _reader_comments(doc: _Element) -> set[str]:
+    """The text blocks of readers' comment sections: containers named like comments, or headed
+    «آراء القراء», «التعليقات»…, which generic extraction may take for the article's end."""
+    found: set[str] = set()
+    sections = [
+        el
+        for el in doc.xpath("//body//*[@class or @id]")
+        if _COMMENTS_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
+    ]
+    for heading in doc.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5]"):
+        if _COMMENTS_HEADING.match(normalize_line(heading.text_content())):
+            parent = heading.getparent()
+            if parent is not None:
+                sections.append(parent)
+    total = len(doc.text_content())
+    for section in sections:
+        # A container holding most of the page, or the headline, is the page, not its comments.
+        if len(section.text_content()) > 0.5 * total or next(section.iter("h1"), None) is not None:
+            continue
+        blocks, _ = html_blocks(section)
+        found.update(b for b in blocks if len(b) >= 20)
+    return found
+
+
+def _drop_furniture_lines(
+    blocks: list[str], titles: set[str | None], captions: set[str]
+) -> list[str]:
+    """Blocks that are a headline (the record's title or the page's own heading, which can
+    differ from a JSON-LD headline) or an image caption repeated inside the text go, so do the
+    blocks before the headline (a teaser of another box) and an embedded tweet's picture link."""
+    out = [b for b in blocks if b not in captions]
+    # The text starts after its headline: what comes before it is a teaser of another box,
+    # unless it outweighs what follows (main-content extraction put the headline and its date
+    # line after the text they head).
+    heading = next((i for i, b in enumerate(out[:6]) if b in titles), None)
+    if heading is not None:
+        before, after = out[:heading], out[heading + 1 :]
+        out = after if sum(map(len, before)) < sum(map(len, after)) else before + after
+    while out and out[0] in titles:
+        out.pop(0)
+    # An embedded tweet's picture link is the embed's, not the text's.
+    out = [_EMBED_LINK.sub("", b).rstrip() if "t.co" in b or "twitter.com" in b else b for b in out]
+    return [b for b in out if b]
+
+
+_EMBED_LINK = re.compile(r"\s*(?:pic\.twitter\.com|https?://t\.co)/\w+")
+
+
+def _with_printed_summary(
+    doc: _Element, blocks: list[str], description: str, titles: set[str | None]
+) -> list[str]:
+    """The article's summary (standfirst) printed under its headline opens the text when the
+    body does not hold it yet: main-content extraction takes it for part of the header.
+
+    Only a summary the page prints (the same text as its description) counts, outside
+    navigation, sidebars and related lists; a summary box the text repeats is not doubled.
+    """
+    key = _squash(description).lower()
+    if len(key) < 40 or key[:60] in _squash(" ".join(blocks[:3])).lower():
+        return blocks
+    probe = description[:30]
+    if '"' in probe or "'" in probe:
+        return blocks
+    for node in doc.xpath("//body//text()[contains(., $head)]", head=probe):
+        el = node.getparent()
+        if el is None:
+            continue
+        if node.is_tail:
+            el = el.getparent()
+        # Up to the element holding the whole summary (raw length: spaces count, a loose bound).
+        while el is not None and len(el.text_content()) < len(key) * 0.9:
+            el = el.getparent()
+        if el is None or el.tag in ("body", "html", "script", "style"):
+            continue
+        text = normalize_line(el.text_content())
+        printed = _squash(text).lower()
+        # The element prints the summary and nothing much else (not the whole article).
+        if not printed.startswith(key[:60]) or len(printed) > 1.3 * len(key) + 20:
+            continue
+        if text in titles or any(_side_box(a) for a in [el, *el.iterancestors()]):
+            continue
+        return [text, *blocks]
+    return blocks
+
+
+def _side_box(el: _Element) -> bool:
+    if el.tag == "header":
+        # An article's own header holds its headline and summary; the page's header does not.
+        return not any(a.tag in ("article", "main") for a in el.iterancestors())
+    return is_page_furniture(el)

@@ -1,0 +1,105 @@
+"""The images field: pictures of the article with their captions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.etree import _Element
+
+from crawler.fields.jsonld import ld_text
+from crawler.items import Image
+from crawler.text import normalize_line
+
+
+def _ld_images(value: Any) -> list[Image]:
+    images: list[Image] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            images.append(Image(item))
+        elif isinstance(item, dict):
+            url = item.get("url") or item.get("contentUrl")
+            if isinstance(url, list):
+                url = url[0] if url else None
+            if isinstance(url, str):
+                caption = ld_text(item.get("caption")) or ld_text(item.get("description"))
+                images.append(Image(url, caption))
+    return images
+
+
+# Elements that print a picture's caption beside it.
+_CAPTION_CLASS = re.compile(
+    r"(?:^|\s)caption(?:\s|$)|wp-caption-text|(?:image|photo|img|pic)-(?:caption|desc)"
+)
+
+
+def _images(
+    doc: _Element, url: str, ld: dict[str, Any], meta: dict[str, list[str]], body_sel: str | None
+) -> list[Image]:
+    found: list[Image] = []
+    for fig in doc.iter("figure"):
+        if _in_side_content(fig):
+            continue
+        img = fig.find(".//img")
+        src = _img_src(img) if img is not None else None
+        cap_el = fig.find(".//figcaption")
+        caption = normalize_line(cap_el.text_content()) if cap_el is not None else None
+        if src:
+            found.append(Image(src, caption or None))
+    # Every caption class holds "caption" or "-desc": XPath narrows the elements the regex sees.
+    for el in doc.xpath('//*[contains(@class, "caption") or contains(@class, "-desc")]'):
+        if not _CAPTION_CLASS.search(el.get("class", "")):
+            continue
+        if el.tag == "figcaption" or _in_side_content(el):
+            continue
+        caption = normalize_line(el.text_content())
+        parent = el.getparent()
+        img = parent.find(".//img") if parent is not None else None
+        src = _img_src(img) if img is not None else None
+        if src and caption:
+            found.append(Image(src, caption))
+    found = _ld_images(ld.get("image")) + found
+    for og in meta.get("og:image", []):
+        # A site's logo or placeholder stands in as og:image on many pages: it is no picture
+        # of the article.
+        if not (found and _PLACEHOLDER_IMAGE.search(og)):
+            found.append(Image(og))
+    merged: dict[str, Image] = {}
+    for img in found:
+        absolute = urljoin(url, img.url.strip())
+        if not absolute.startswith(("http://", "https://")):
+            continue
+        known = merged.get(absolute)
+        if known is None:
+            merged[absolute] = Image(absolute, img.caption)
+        elif not known.caption and img.caption:
+            known.caption = img.caption
+    return list(merged.values())
+
+
+# Where pictures of other articles live: sidebars, related and most-read lists, footers.
+_SIDE_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:related|read-?also|more-on|most-?read|recommended|sidebar|widgets?|outbrain"
+    r"|taboola|promo|teasers?|more-?news)(?:$|[\s_-])"
+)
+
+
+def _in_side_content(el: _Element) -> bool:
+    for a in el.iterancestors():
+        if a.tag in ("aside", "nav", "footer"):
+            return True
+        if _SIDE_NAMES.search(f"{a.get('class', '')} {a.get('id', '')}".lower()):
+            return True
+    return False
+
+
+_PLACEHOLDER_IMAGE = re.compile(r"logo|placeholder|default[-_.]|favicon|no-?image", re.I)
+
+
+def _img_src(img: _Element) -> str | None:
+    for attr in ("src", "data-src", "data-original", "data-lazy-src"):
+        value = img.get(attr)
+        if value and not value.startswith("data:"):
+            return value
+    return None

@@ -1,0 +1,182 @@
+"""The fetched page: decoding, meta tags and CSS selection over the parsed tree."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from typing import Any
+
+import cssselect
+import lxml.html
+from lxml.cssselect import LxmlHTMLTranslator
+from lxml.etree import ParserError, _Element
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
+
+from crawler.fields.jsonld import article_json_ld, parse_json_ld
+from crawler.text import normalize_line
+
+# ------------------------------------------------------------------------------------------------
+# Decoding
+
+
+def decode_html(data: bytes | str, content_type: str | None = None) -> str:
+    """Decode a page: declared charset (HTTP, then meta), else UTF-8, else the legacy Arabic
+    code page (windows-1256 or ISO-8859-6) under which the page reads as Arabic.
+
+    Browsers and Scrapy fall back to cp1252 for undeclared pages, which turns Arabic into mojibake.
+    NUL characters are dropped: no page means them, and the parser turns them into U+FFFD.
+    """
+    text = data if isinstance(data, str) else _decode(data, content_type)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def _decode(data: bytes, content_type: str | None) -> str:
+    declared = http_content_type_encoding(content_type) if content_type else None
+    declared = declared or html_body_declared_encoding(data)
+    if declared:
+        codec = _codec(declared)
+        if not codec.startswith("utf") and not data.isascii():
+            # A legacy label (Latin-1, windows-1256) on bytes that are valid UTF-8: a template's
+            # stale label; legacy text practically never forms valid multi-byte UTF-8 sequences.
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode("utf-8")
+        try:
+            text = data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            pass
+        else:
+            if codec == "cp1252":
+                arabic = data.decode("cp1256", errors="replace")
+                if _arabic_plausibility(arabic) > max(_arabic_plausibility(text), 0):
+                    return arabic
+            return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return max(
+        (data.decode(codec, errors="replace") for codec in ("cp1256", "iso-8859-6")),
+        key=_arabic_plausibility,
+    )
+
+
+def _codec(name: str) -> str:
+    name = name.lower()
+    # Pages labelled Latin-1 or cp1252 that hold Arabic bytes are windows-1256 in practice.
+    return {"iso-8859-1": "cp1252", "latin-1": "cp1252", "windows-1252": "cp1252"}.get(name, name)
+
+
+_COMMON = ("ال", " في ", " من ", " على ", " إلى ", " أن ", "ة ", " و")
+
+
+def _arabic_plausibility(text: str) -> float:
+    score = sum(text.count(w) for w in _COMMON)
+    return score - 5 * text.count("\ufffd")
+
+
+# ------------------------------------------------------------------------------------------------
+# Meta tags
+
+
+def meta_tags(doc: _Element) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for meta in doc.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        content = meta.get("content")
+        if key and content and content.strip():
+            out.setdefault(key.strip().lower(), []).append(normalize_line(content))
+    return out
+
+
+def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        if meta.get(key):
+            return meta[key][0]
+    return None
+
+
+def _css(doc: _Element, selector: str | None) -> list[_Element]:
+    """Matches of a selector group, alternative by alternative in the order written.
+
+    A registry entry lists alternatives by preference (``div.article-body #firstBodyDiv,
+    div.article-body``); document order would let an outer fallback win over the inner element.
+    """
+    if not selector:
+        return []
+    try:
+        alternatives = _css_alternatives(selector)
+    except Exception:  # noqa: BLE001 - a bad per-site selector must not stop extraction
+        return []
+    found: dict[_Element, None] = {}
+    for xpath in alternatives:
+        for el in doc.xpath(xpath):
+            found.setdefault(el, None)
+    return list(found)
+
+
+@functools.lru_cache(maxsize=256)
+def _css_alternatives(selector: str) -> tuple[str, ...]:
+    # XPath strings, not compiled XPath objects: those must not be shared between threads.
+    translator = LxmlHTMLTranslator()
+    return tuple(translator.selector_to_xpath(alt) for alt in cssselect.parse(selector))
+
+
+def _select_text(doc: _Element, selector: str | None) -> str | None:
+    for el in _css(doc, selector):
+        text = normalize_line(el.text_content())
+        if text:
+            return text
+    return None
+
+
+def _time_attr(doc: _Element, selector: str | None) -> str | None:
+    for el in _css(doc, selector):
+        # <time datetime>, microdata <meta content>, and Blogger's <abbr title>.
+        for attr in ("datetime", "content", "title"):
+            if el.get(attr):
+                return el.get(attr)
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# The page
+
+
+class Page:
+    """One fetched page, decoded and parsed once: the tree, its JSON-LD objects, its meta tags
+    and trafilatura's main content, each computed on first use and then shared by article
+    detection and by every field's extraction. Nothing here changes the tree."""
+
+    def __init__(self, url: str, text: str, doc: _Element) -> None:
+        self.url = url
+        self.text = text
+        self.doc = doc
+
+    @classmethod
+    def parse(cls, url: str, html: bytes | str, content_type: str | None = None) -> Page:
+        text = decode_html(html, content_type)
+        try:
+            doc = lxml.html.document_fromstring(text)
+        except (ParserError, ValueError):
+            doc = lxml.html.document_fromstring("<html><body></body></html>")
+        return cls(url, text, doc)
+
+    @functools.cached_property
+    def json_ld(self) -> list[dict[str, Any]]:
+        return parse_json_ld(self.doc)
+
+    @functools.cached_property
+    def article_ld(self) -> dict[str, Any]:
+        """The JSON-LD object describing the article (``{}`` when there is none)."""
+        return article_json_ld(self.json_ld)
+
+    @functools.cached_property
+    def meta(self) -> dict[str, list[str]]:
+        return meta_tags(self.doc)
+
+    @functools.cached_property
+    def generic_blocks(self) -> list[str]:
+        """trafilatura's main content, as blocks (it works on a copy of the tree)."""
+        from crawler.fields.body import _generic_blocks
+
+        return _generic_blocks(self.doc, self.url)

@@ -1,0 +1,176 @@
+"""Article pages are never lost: text in old table layouts is found, and an article page without
+text is kept with an empty body and the ``body_missing`` flag, through the pipelines too."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, validate_record
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from crawler.commands.extract import extract_record
+from crawler.extract import extract
+from crawler.items import Article
+from crawler.sample import Pages, serve_pages
+from pipelines.clean import CleanPipeline
+
+LINES = [
+    "أعلنت وزارة الزراعة اليوم بدء موسم حصاد القمح في المحافظات الجنوبية وسط توقعات بإنتاج وفير.",
+    "وقال المتحدث باسم الوزارة إن الإنتاج المتوقع يفوق إنتاج العام الماضي بنسبة ملحوظة.",
+]
+NAV = "".join(f'<tr><td><a href="/section/{i}">أخبار القسم {i}</a></td></tr>' for i in range(10))
+
+
+def table_page(cell: str, head: str = "") -> str:
+    """An old table-layout template: navigation cells either side, the article in a cell."""
+    return (
+        f'<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title>{head}</head>'
+        f'<body><table width="100%"><tr><td width="20%"><table>{NAV}</table></td>'
+        f'<td valign="top">{cell}</td><td width="20%"><table>{NAV}</table></td></tr></table>'
+        "<table><tr><td>جميع الحقوق محفوظة</td></tr></table></body></html>"
+    )
+
+
+def test_a_short_article_written_straight_into_a_table_cell_is_found() -> None:
+    # No <p>, no <br>: one run of text in a <td>, which main-content extraction discards.
+    cell = (
+        '<table><tr><td class="hd">بدء موسم حصاد القمح</td></tr>'
+        f'<tr><td class="txt">{" ".join(LINES)}</td></tr></table>'
+    )
+    article = extract("https://old.example.net/show.asp?id=5512", table_page(cell))
+    assert article.body == " ".join(LINES)
+    assert not article.body_missing
+
+
+def test_an_article_page_without_text_is_flagged_not_lost() -> None:
+    head = '<meta property="og:type" content="article"><meta property="og:title" content="فيديو">'
+    video = '<video src="/v/1.mp4"></video>'
+    article = extract("https://old.example.net/show.asp?id=5513", table_page(video, head))
+    assert article.body == ""
+    assert article.body_missing
+    validate_record(article.to_dict())
+    # A page that does not say it is an article (a home or a section page) is not flagged.
+    other = extract("https://old.example.net/", table_page(video))
+    assert other.body == "" and not other.body_missing
+
+
+def test_the_clean_pipeline_keeps_a_flagged_record_and_drops_an_empty_one() -> None:
+    stats = MemoryStatsCollector(get_crawler())
+    pipeline = CleanPipeline(stats)
+    flagged = Article(
+        url="https://a.example/1", canonical_url="https://a.example/1", site=None, title="خبر"
+    )
+    flagged.body_missing = True
+    assert pipeline.process_item(flagged) is flagged
+    assert stats.get_value("clean/kept_body_missing") == 1
+    empty = Article(
+        url="https://a.example/2", canonical_url="https://a.example/2", site=None, title="خبر"
+    )
+    try:
+        pipeline.process_item(empty)
+    except DropItem:
+        pass
+    else:
+        raise AssertionError("an empty body without the flag is dropped")
+    assert stats.get_value("clean/dropped_empty") == 1
+
+
+def test_a_crawl_writes_an_article_page_without_text_and_counts_it(tmp_path: Path) -> None:
+    head = '<meta property="og:type" content="article">'
+
+    def build(origin: str) -> Pages:
+        links = "".join(
+            f'<li><a href="/news/{n}">خبر رقم {n} من أخبار اليوم</a></li>' for n in (1, 2)
+        )
+        home = f'<html><head><meta charset="utf-8"><title>الرئيسية</title></head><body><ul>{links}</ul></body></html>'  # noqa: E501
+        text = "".join(f"<p>{line}</p>" for line in LINES)
+        return {
+            "/": ("text/html; charset=utf-8", home),
+            "/news/1": ("text/html; charset=utf-8", table_page(text, head)),
+            "/news/2": (
+                "text/html; charset=utf-8",
+                table_page('<video src="/v.mp4"></video>', head),
+            ),
+        }
+
+    with serve_pages(build) as (origin, _):
+        proc = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"urls={origin}/",
+             "-s", f"OUTPUT_DIR={tmp_path / 'output'}",
+             "-s", f"STATE_PATH={tmp_path / 'state' / 'crawler.sqlite3'}"],
+            cwd=ROOT, capture_output=True, text=True, check=False, timeout=180,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (dump,) = (tmp_path / "output").glob("*/*.jsonl")
+    records = {
+        r["url"].rsplit("/", 1)[1]: r
+        for r in map(json.loads, dump.read_text(encoding="utf-8").splitlines())
+    }
+    assert set(records) == {"1", "2"}
+    assert records["1"]["body"] and not records["1"]["body_missing"]
+    assert records["2"]["body"] == "" and records["2"]["body_missing"]
+    report = json.loads(Path(f"{dump}.report.json").read_text(encoding="utf-8"))
+    assert report["stats"]["extract/body_missing"] == 1
+
+
+def test_a_legacy_charset_label_on_utf8_bytes_reads_as_utf8() -> None:
+    # A template copied from an older site keeps its windows-1256 meta over UTF-8 text.
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">'
+        "<title>خبر</title></head><body><article><h1>بدء موسم حصاد القمح</h1>"
+        + "".join(f"<p>{line}</p>" for line in LINES)
+        + "</article></body></html>"
+    ).encode("utf-8")
+    article = extract("https://old.example.net/news/2024/05/12/harvest", html)
+    assert article.title == "بدء موسم حصاد القمح"
+    assert article.body.split("\n\n") == LINES
+
+
+SUMMARY = (
+    "الوزارة تعلن بدء موسم الحصاد مبكرا هذا العام بعد موجة أمطار غزيرة شهدتها المحافظات الجنوبية"
+)
+MORE = [
+    "وأوضح المتحدث أن فرق الإرشاد الزراعي ستزور القرى لمتابعة عمليات الحصاد ونصح المزارعين.",
+    "ومن المنتظر أن تعلن الوزارة حجم المحصول النهائي في مؤتمر صحفي مطلع الشهر المقبل.",
+]
+
+
+def summary_page(first_paragraph: str = "") -> str:
+    text = "".join(f"<p>{line}</p>" for line in ([first_paragraph] if first_paragraph else []))
+    text += "".join(f"<p>{line}</p>" for line in LINES + MORE)
+    return (
+        f'<html lang="ar"><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        f'<meta property="og:description" content="{SUMMARY}"><title>حصاد القمح</title></head>'
+        '<body><nav><a href="/">الرئيسية</a></nav><main><article><header>'
+        f'<h1>بدء موسم حصاد القمح</h1><p class="article-subtitle">{SUMMARY}</p>'
+        f'<div class="byline">كتب: أحمد علي</div></header><div class="article-body">{text}</div>'
+        "</article></main><footer>جميع الحقوق محفوظة</footer></body></html>"
+    )
+
+
+def test_the_summary_printed_under_the_headline_opens_the_body_once() -> None:
+    url = "https://akhbar.example.org/news/2024/05/12/harvest-start"
+    article = extract(url, summary_page())
+    assert article.body.split("\n\n") == [SUMMARY, *LINES, *MORE]
+    # A summary box the text repeats as its first paragraph is not doubled.
+    article = extract(url, summary_page(first_paragraph=SUMMARY))
+    assert article.body.split("\n\n") == [SUMMARY, *LINES, *MORE]
+
+
+def test_text_written_as_br_runs_after_a_headline_div_is_the_body() -> None:
+    # No <h1>, no <p>: the headline and its date line are <div>/<span>, the text <br> runs.
+    html = (
+        '<html lang="ar"><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head>'
+        '<body><div id="top"><a href="/">الصفحة الرئيسية</a></div><div id="content">'
+        '<div class="headline">بدء موسم حصاد القمح</div><span class="date">12-05-2024 10:30'
+        f'</span><div class="text">{"<br><br>".join(LINES + MORE)}</div></div>'
+        '<div id="footer">جميع الحقوق محفوظة</div></body></html>'
+    )
+    # Extraction and cleaning, as a crawl runs them (the date line is cleaning's).
+    record = extract_record("https://old.example.net/article/5514.html", html.encode("utf-8"))
+    assert record["body"].split("\n\n") == LINES + MORE

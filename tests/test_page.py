@@ -1,0 +1,99 @@
+"""One parsed page: the news spider decodes and parses a page once, and article detection, link
+reading and extraction all read that one tree."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+
+from crawler.extract import extract
+from crawler.fields.overrides import FIELDS, OVERRIDES
+from crawler.items import Article
+from crawler.page import Page
+from crawler.sites import SITES, Site
+from crawler.spiders.news import NewsSpider
+from crawler.text import content_hash
+
+TEXT = [
+    "قالت وزارة النقل إن أعمال توسعة الطريق الساحلي ستنتهي قبل نهاية العام وفق الجدول المعلن.",
+    "وأضافت الوزارة أن المرحلة الثانية من المشروع تشمل إنشاء ثلاثة جسور جديدة عند مداخل المدن.",
+    "ويتوقع خبراء أن يخفف المشروع من الازدحام المروري على الطرق الداخلية خلال أشهر الصيف المقبلة.",
+]
+
+
+def article_page() -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in TEXT)
+    return (
+        '<html lang="ar"><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        "<title>توسعة الطريق الساحلي</title></head><body><nav><a href='/'>الرئيسية</a>"
+        "<a href='/section/local'>محليات</a></nav><article><h1>توسعة الطريق الساحلي</h1>"
+        f"{paragraphs}</article></body></html>"
+    )
+
+
+def test_the_news_spider_parses_a_page_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[int] = []
+    parse = lxml.html.document_fromstring
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        # Our own parses (trafilatura's readability fallback parses its own serialization).
+        if sys._getframe(1).f_globals["__name__"].startswith("crawler."):
+            calls.append(1)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(lxml.html, "document_fromstring", counting)
+    crawler = Crawler(NewsSpider, Settings({"STATE_PATH": str(tmp_path / "state.sqlite3")}))
+    spider = NewsSpider.from_crawler(crawler, urls="http://127.0.0.1:9/")
+    crawler.stats = MemoryStatsCollector(crawler)
+    url = "http://127.0.0.1:9/news/2026/11/29/coastal-road"
+    response = HtmlResponse(
+        url, body=article_page().encode("utf-8"), encoding="utf-8", request=Request(url)
+    )
+    out = list(spider.parse_any(response))
+    (article,) = [x for x in out if isinstance(x, Article)]
+    assert article.body.split("\n\n") == TEXT
+    assert any(getattr(x, "url", "").endswith("/section/local") for x in out)
+    assert len(calls) == 1
+
+
+def test_extraction_reads_a_given_page_without_changing_it() -> None:
+    url = "https://akhbar.example.org/news/2026/11/29/coastal-road"
+    page = Page.parse(url, article_page().encode("utf-8"))
+    before = lxml.html.tostring(page.doc)
+    assert extract(url, b"", page=page).body.split("\n\n") == TEXT
+    assert lxml.html.tostring(page.doc) == before
+    # The lazily computed parts are computed once and shared.
+    assert page.generic_blocks is page.generic_blocks
+
+
+def test_a_site_overrides_a_field_with_a_named_function() -> None:
+    html = article_page().replace(
+        "<title>توسعة الطريق الساحلي</title>",
+        '<meta property="og:title" content="عاجل | أخبار النقل"><title>أخبار</title>',
+    )
+    url = "https://override.example/news/4411"
+    generic = Site(name="plain", domains=("override.example",), article_url=r"/news/\d+", home="")
+    site = replace(generic, name="with-h1", field_overrides=(("title", "title_from_h1"),))
+    assert extract(url, html, generic).title != "توسعة الطريق الساحلي"
+    article = extract(url, html, site)
+    assert article.title == "توسعة الطريق الساحلي"
+    assert article.content_hash == content_hash(article.title, article.body)
+
+
+def test_registered_overrides_name_known_functions_and_fields() -> None:
+    for site in SITES:
+        for field_name, fn_name in site.field_overrides:
+            assert field_name in FIELDS, (site.name, field_name)
+            assert fn_name in OVERRIDES, (site.name, fn_name)
