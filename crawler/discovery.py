@@ -488,7 +488,7 @@ def listing_shape(doc: _Element) -> tuple[int, int]:
     if body is None:
         return 0, 0
     boxes = _Boxes()
-    for el in body.iter("p", "div", "td", "span", "li", "section", "article"):
+    for el in body.iter("p", "div", "td", "span", "li", "section", "article", "font", "blockquote"):
         own = own_text(el)
         if len(own) < 80 or boxes.shut(el.getparent()):
             continue

@@ -209,3 +209,25 @@ def test_page_links_leave_out_print_views_forms_replies_logins_and_searches() ->
         "http://h.test/Details.aspx?NewsID=1",
         "http://h.test/research-center/news-1",
     ]
+
+
+def test_an_old_table_layout_article_written_in_font_and_br_runs_is_an_article() -> None:
+    # Old ASP templates write the story straight into <font> inside a table cell, with <br>
+    # between paragraphs and no <p>: its running text must count, or no article is found.
+    paragraphs = [
+        "أعلنت وزارة الزراعة اليوم عن برنامج جديد لدعم صغار المزارعين في القرى الجنوبية "
+        "بقروض ميسرة تبدأ مطلع الشهر المقبل بمشاركة البلديات",
+        "وقال الوزير في مؤتمر صحفي إن الميزانية المرصودة تكفي لاستكمال المرحلة الأولى من الخطة "
+        "وفق جدول زمني معلن يشمل المحافظات كلها",
+    ]
+    nav = "".join(f'<tr><td><a href="/section.asp?id={k}">قسم {k}</a></td></tr>' for k in range(4))
+    html = (
+        '<html><head><meta charset="utf-8"><title>جريدة الأيام</title></head><body>'
+        f'<table><tr><td width="18%"><table>{nav}</table></td><td valign="top">'
+        '<font size="4"><b>برنامج جديد لدعم المزارعين</b></font><br><font size="2">2026/11/12'
+        f'</font><br><br><font size="3">{"<br>".join(paragraphs)}</font></td></tr></table>'
+        "</body></html>"
+    )
+    assert discovery.looks_like_article("http://news.example/show.asp?id=7012", html)
+    listing = html.replace("<br>".join(paragraphs), "")
+    assert not discovery.looks_like_article("http://news.example/show.asp?id=7012", listing)
