@@ -172,14 +172,21 @@ def serve_pages(build: Callable[[str], Pages]) -> Iterator[tuple[str, list[str]]
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with serve_handler(Handler) as origin:
+        for path, (ctype, body) in build(origin).items():
+            pages[path] = (ctype, body.encode("utf-8") if isinstance(body, str) else body)
+        yield origin, requested
+
+
+@contextmanager
+def serve_handler(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free port of 127.0.0.1 in a background thread; yields the origin.
+    The handler may read state its caller fills in after the origin is known."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    for path, (ctype, body) in build(origin).items():
-        pages[path] = (ctype, body.encode("utf-8") if isinstance(body, str) else body)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield origin, requested
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

@@ -8,14 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from crawler.sample import SAMPLE_ROOT, SampleServer
+from crawler.sample import SAMPLE_ROOT, SampleServer, serve_handler
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,14 +46,8 @@ def serve_challenges() -> Iterator[str]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler) as origin:
+        yield origin
 
 
 def broken_sample(base: Path) -> Path:
@@ -166,13 +159,6 @@ def serve_walled(build: Callable[[str], dict[str, tuple[str, bytes]]]) -> Iterat
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    origin = f"http://127.0.0.1:{server.server_address[1]}"
-    pages = build(origin)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve_handler(Handler) as origin:
+        pages = build(origin)
         yield origin
-    finally:
-        server.shutdown()
-        server.server_close()

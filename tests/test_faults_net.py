@@ -11,14 +11,13 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +30,7 @@ from scrapy.utils.project import get_project_settings
 
 from crawler import discovery
 from crawler.middlewares import is_private_address, retry_after_seconds
+from crawler.sample import serve_handler
 from crawler.sites import SITES
 
 # -- a local server whose answers a test scripts -----------------------------------------------
@@ -88,14 +88,8 @@ def serve(routes: dict[str, Route]) -> Iterator[tuple[str, list[Hit]]]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler) as origin:
+        yield origin, hits
 
 
 @dataclass
