@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import lxml.html
 import trafilatura
+from lxml import etree
 from lxml.etree import ParserError, _Element
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
@@ -200,13 +202,26 @@ def _timestamp(text: str) -> bool:
     return len(text) <= 50 and bool(DATE_LIKE.search(text)) and bool(parse_date(text, "UTC"))
 
 
+_LOCAL = threading.local()
+
+
+def _xpath(expr: str) -> etree.XPath:
+    """``expr`` compiled once per thread: compiled XPath objects are not shared between threads,
+    and compiling on every call costs more than the search on small pages."""
+    cache: dict[str, etree.XPath] = _LOCAL.__dict__.setdefault("xpaths", {})
+    compiled = cache.get(expr)
+    if compiled is None:
+        compiled = cache[expr] = etree.XPath(expr)
+    return compiled
+
+
 def _holder(doc: _Element, block: str) -> _Element | None:
     """The deepest element whose text holds ``block``."""
     probe = block[:60].strip()
     if not probe or '"' in probe:
         return None
     # Fast path: the text node where the block starts, then up to the element holding it all.
-    nodes = doc.xpath("//body//text()[contains(., $head)]", head=probe[:20])
+    nodes = _xpath("//body//text()[contains(., $head)]")(doc, head=probe[:20])
     if nodes:
         node = nodes[-1]
         el = node.getparent()
@@ -285,14 +300,16 @@ def _reader_comments(doc: _Element) -> set[str]:
     found: set[str] = set()
     sections = [
         el
-        for el in doc.xpath("//body//*[@class or @id]")
+        for el in _xpath("//body//*[@class or @id]")(doc)
         if _COMMENTS_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
     ]
-    for heading in doc.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5]"):
+    for heading in _xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5]")(doc):
         if _COMMENTS_HEADING.match(normalize_line(heading.text_content())):
             parent = heading.getparent()
             if parent is not None:
                 sections.append(parent)
+    if not sections:
+        return found
     total = len(doc.text_content())
     for section in sections:
         # A container holding most of the page, or the headline, is the page, not its comments.
