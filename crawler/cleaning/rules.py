@@ -773,8 +773,23 @@ _AGENCY_LINE = re.compile(rf"{_AGENCIES}(?: {_AGENCIES})*")
 _OUTLET = re.compile(rf"(?:{_AGENCIES}|{_OUTLETS})")
 
 
+# «الوزير خلال جولته في الميناء (تصوير: أحمد علي)»: a caption signed with its credit in
+# brackets at its end is the picture's, not the text's; a paragraph never closes so.
+_CAPTIONED_CREDIT = re.compile(
+    r"[(\[]\s*(?:"
+    + "|".join(_flex(w) for w in ("صورة", "الصورة", "تصوير", "الصور", "صور", "فيديو"))
+    + r"|Pictures?|Photos?|Image|Credit|Pic|Photograph)"
+    r"\s*[:：/]\s*(?P<name>[^:：()\[\]]{1,40})[)\]]$",
+    re.I,
+)
+
+
 def _credit(line: Line) -> bool:
-    if line.quoted or line.words > 8:
+    if line.quoted:
+        return False
+    if line.words <= 40 and (match := _CAPTIONED_CREDIT.search(line.bare.rstrip(" ."))):
+        return _name_like(match["name"].strip(" .").replace("/", " "))
+    if line.words > 8:
         return False
     if _AGENCY_LINE.fullmatch(line.key):
         return True
