@@ -191,3 +191,17 @@ def test_a_caption_signed_with_its_photo_credit_in_brackets_leaves_the_body() ->
     assert "سامر خليل" not in body
     assert LINES[1] in body
     assert "الصورة في الأرشيف" in body
+
+
+def test_a_read_also_link_labelled_in_a_european_language_leaves_the_body() -> None:
+    # Agency and partner copy arrives with its own language's «read also» label.
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1>{paragraphs}"
+        '<p>Lesen Sie auch: <a href="/ernte">Weizenernte im Süden: Rekord erwartet</a></p>'
+        f"<p>{LINES[0]} وأضاف أن المخازن جاهزة لاستقبال المحصول.</p></article></body></html>"
+    )
+    body = extract_record("https://news.example.net/2026/06/harvest", page.encode())["body"]
+    assert "Weizenernte" not in body
+    assert "المخازن جاهزة" in body

@@ -493,7 +493,10 @@ _WEAK_INLINE = (
     "تابع أيضا", "تصفح أيضا", "للمزيد", "شاهد المزيد", "شاهد", "Lire aussi",
 )  # fmt: skip
 _INLINE_STRONG = re.compile(
-    "(?:" + "|".join(_flex(p) for p in _STRONG_INLINE) + r"|read also|also read|read more)"
+    "(?:" + "|".join(_flex(p) for p in _STRONG_INLINE) + r"|read also|also read|read more"
+    # The same label on European sites an Arabic-news crawl also meets (agencies, partners).
+    r"|lesen sie auch|les også|læs også|läs också|lees ook|lea también|leia também"
+    r"|leggi anche|czytaj (?:też|także|również))"
     r"(?!\w)\s*[:：\-–—|.،»>]*\s*(?P<rest>\S.*)",
     re.IGNORECASE,
 )
