@@ -205,3 +205,17 @@ def test_a_read_also_link_labelled_in_a_european_language_leaves_the_body() -> N
     body = extract_record("https://news.example.net/2026/06/harvest", page.encode())["body"]
     assert "Weizenernte" not in body
     assert "المخازن جاهزة" in body
+
+
+def test_a_video_players_no_script_fallback_leaves_the_body() -> None:
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1>{paragraphs}"
+        '<div class="player"><p class="no-js">لمشاهدة هذا الفيديو يرجى تفعيل جافا سكريبت'
+        " وتحديث متصفحك إلى إصدار أحدث</p></div>"
+        f"<p>{LINES[0]} وأضاف أن المخازن جاهزة لاستقبال المحصول.</p></article></body></html>"
+    )
+    body = extract_record("https://news.example.net/2026/06/harvest", page.encode())["body"]
+    assert "جافا سكريبت" not in body
+    assert "المخازن جاهزة" in body

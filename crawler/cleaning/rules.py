@@ -217,6 +217,16 @@ _PLAYER_MESSAGE = re.compile(
             "this is a modal window",
             "close modal dialog",
             "video player is loading",
+            # The player's fallback where scripts are off: «To view this video please enable
+            # JavaScript…», «لمشاهدة هذا الفيديو يرجى تفعيل جافا سكريبت».
+            r"to view this video(?: please)? enable javascript",
+            _fold("لمشاهدة هذا الفيديو")
+            + " "
+            + _alt(("يرجى", "يجب", "الرجاء", "من فضلك"))
+            + " "
+            + _alt(("تفعيل", "تمكين"))
+            + " "
+            + _alt(("جافا سكريبت", "جافاسكريبت", "javascript")),
             _fold("متصفحك لا يدعم"),
             _fold("خطأ في تحميل") + " " + _alt(("الفيديو", "الوسائط", "المقطع", "الملف")),
             _fold("تعذر تشغيل") + " " + _alt(("الفيديو", "الوسائط", "المقطع")),
