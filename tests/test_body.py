@@ -174,3 +174,48 @@ def test_text_written_as_br_runs_after_a_headline_div_is_the_body() -> None:
     # Extraction and cleaning, as a crawl runs them (the date line is cleaning's).
     record = extract_record("https://old.example.net/article/5514.html", html.encode("utf-8"))
     assert record["body"].split("\n\n") == LINES + MORE
+
+
+def test_a_caption_signed_with_its_photo_credit_in_brackets_leaves_the_body() -> None:
+    caption = "وزير النقل خلال جولته في ميناء المدينة صباح اليوم (تصوير: سامر خليل)"
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1>{paragraphs}<p>{caption}</p>"
+        f"<p>{LINES[0]} وأضاف أن المخازن جاهزة لاستقبال المحصول.</p>"
+        # The same bracket inside running text is not a caption.
+        "<p>وقال المصور (الصورة في الأرشيف) إن الحصاد بدأ مبكرا هذا العام في معظم القرى.</p>"
+        "</article></body></html>"
+    )
+    body = extract_record("https://news.example.net/2026/06/harvest", page.encode())["body"]
+    assert "سامر خليل" not in body
+    assert LINES[1] in body
+    assert "الصورة في الأرشيف" in body
+
+
+def test_a_read_also_link_labelled_in_a_european_language_leaves_the_body() -> None:
+    # Agency and partner copy arrives with its own language's «read also» label.
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1>{paragraphs}"
+        '<p>Lesen Sie auch: <a href="/ernte">Weizenernte im Süden: Rekord erwartet</a></p>'
+        f"<p>{LINES[0]} وأضاف أن المخازن جاهزة لاستقبال المحصول.</p></article></body></html>"
+    )
+    body = extract_record("https://news.example.net/2026/06/harvest", page.encode())["body"]
+    assert "Weizenernte" not in body
+    assert "المخازن جاهزة" in body
+
+
+def test_a_video_players_no_script_fallback_leaves_the_body() -> None:
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1>{paragraphs}"
+        '<div class="player"><p class="no-js">لمشاهدة هذا الفيديو يرجى تفعيل جافا سكريبت'
+        " وتحديث متصفحك إلى إصدار أحدث</p></div>"
+        f"<p>{LINES[0]} وأضاف أن المخازن جاهزة لاستقبال المحصول.</p></article></body></html>"
+    )
+    body = extract_record("https://news.example.net/2026/06/harvest", page.encode())["body"]
+    assert "جافا سكريبت" not in body
+    assert "المخازن جاهزة" in body

@@ -217,6 +217,16 @@ _PLAYER_MESSAGE = re.compile(
             "this is a modal window",
             "close modal dialog",
             "video player is loading",
+            # The player's fallback where scripts are off: «To view this video please enable
+            # JavaScript…», «لمشاهدة هذا الفيديو يرجى تفعيل جافا سكريبت».
+            r"to view this video(?: please)? enable javascript",
+            _fold("لمشاهدة هذا الفيديو")
+            + " "
+            + _alt(("يرجى", "يجب", "الرجاء", "من فضلك"))
+            + " "
+            + _alt(("تفعيل", "تمكين"))
+            + " "
+            + _alt(("جافا سكريبت", "جافاسكريبت", "javascript")),
             _fold("متصفحك لا يدعم"),
             _fold("خطأ في تحميل") + " " + _alt(("الفيديو", "الوسائط", "المقطع", "الملف")),
             _fold("تعذر تشغيل") + " " + _alt(("الفيديو", "الوسائط", "المقطع")),
@@ -493,7 +503,10 @@ _WEAK_INLINE = (
     "تابع أيضا", "تصفح أيضا", "للمزيد", "شاهد المزيد", "شاهد", "Lire aussi",
 )  # fmt: skip
 _INLINE_STRONG = re.compile(
-    "(?:" + "|".join(_flex(p) for p in _STRONG_INLINE) + r"|read also|also read|read more)"
+    "(?:" + "|".join(_flex(p) for p in _STRONG_INLINE) + r"|read also|also read|read more"
+    # The same label on European sites an Arabic-news crawl also meets (agencies, partners).
+    r"|lesen sie auch|les også|læs også|läs också|lees ook|lea también|leia também"
+    r"|leggi anche|czytaj (?:też|także|również))"
     r"(?!\w)\s*[:：\-–—|.،»>]*\s*(?P<rest>\S.*)",
     re.IGNORECASE,
 )
@@ -773,8 +786,23 @@ _AGENCY_LINE = re.compile(rf"{_AGENCIES}(?: {_AGENCIES})*")
 _OUTLET = re.compile(rf"(?:{_AGENCIES}|{_OUTLETS})")
 
 
+# «الوزير خلال جولته في الميناء (تصوير: أحمد علي)»: a caption signed with its credit in
+# brackets at its end is the picture's, not the text's; a paragraph never closes so.
+_CAPTIONED_CREDIT = re.compile(
+    r"[(\[]\s*(?:"
+    + "|".join(_flex(w) for w in ("صورة", "الصورة", "تصوير", "الصور", "صور", "فيديو"))
+    + r"|Pictures?|Photos?|Image|Credit|Pic|Photograph)"
+    r"\s*[:：/]\s*(?P<name>[^:：()\[\]]{1,40})[)\]]$",
+    re.I,
+)
+
+
 def _credit(line: Line) -> bool:
-    if line.quoted or line.words > 8:
+    if line.quoted:
+        return False
+    if line.words <= 40 and (match := _CAPTIONED_CREDIT.search(line.bare.rstrip(" ."))):
+        return _name_like(match["name"].strip(" .").replace("/", " "))
+    if line.words > 8:
         return False
     if _AGENCY_LINE.fullmatch(line.key):
         return True
