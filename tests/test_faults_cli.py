@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import random
 import re
 import resource
 import shutil
@@ -28,6 +29,7 @@ from conftest import ROOT, TESTS
 from export_helpers import ArticleServer
 
 from crawler import exitcodes
+from crawler.commands.extract import NotAPage, check_page
 
 SCRAPY = ROOT / ".venv" / "bin" / "scrapy"
 RUN_NAME = "20250101T000000Z-0a1b2c3d"
@@ -287,7 +289,8 @@ def test_extract_refuses_an_empty_or_binary_file(tmp_path: Path, content: bytes,
 def test_extract_manifest_counts_empty_and_binary_pages_as_errors(tmp_path: Path) -> None:
     shutil.copy(PAGE, tmp_path / "good.html")
     (tmp_path / "empty.html").write_bytes(b"")
-    (tmp_path / "binary.html").write_bytes(os.urandom(4096))
+    # Fixed noise: random bytes opening with a byte-order mark would read as a UTF-16 page.
+    (tmp_path / "binary.html").write_bytes(random.Random(7).randbytes(4096))
     manifest = tmp_path / "pages.jsonl"
     manifest.write_text(
         "".join(
@@ -304,6 +307,15 @@ def test_extract_manifest_counts_empty_and_binary_pages_as_errors(tmp_path: Path
     assert "binary file" in results["binary"]["error"]
     assert "error" not in results["good"] and results["good"]["body"]
     assert "extract: 1 records, 2 errors" in proc.stderr
+
+
+def test_random_bytes_are_always_binary_and_text_with_stray_control_bytes_is_not() -> None:
+    rng = random.Random(11)
+    for _ in range(300):  # the old limit of one control byte in ten let 1 in 40 through
+        with pytest.raises(NotAPage, match="binary file"):
+            check_page(b"<" + rng.randbytes(4095))
+    page = PAGE.read_bytes()
+    check_page(page[:2000] + b"\x00\x0b\x1b" * 5 + page[2000:])
 
 
 def test_clean_passes_a_non_utf8_line_through_and_reports_it(tmp_path: Path) -> None:
