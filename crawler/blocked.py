@@ -30,6 +30,7 @@ STRONG_TITLES = (b"just a moment...", b"attention required!", b"access denied", 
 # error status or on a page too small to hold an article.
 WEAK = (b"captcha", b"verify you are human", b"verify you are a human", b"checking your browser")
 SMALL_PAGE = 20_000
+ARTICLE_MARKERS = (b"<article", b"newsarticle", b"articlebody", b'content="article"')
 SCAN_BYTES = 65_536
 # Run in the browser until it holds: the challenge's own script has led on to the page (walls
 # set a cookie and reload). Give up after BROWSER_WAIT_MS: the page then counts as a challenge.
@@ -67,10 +68,17 @@ def is_challenge(status: int, body: bytes) -> bool:
     head = body[:SCAN_BYTES]
     if any(marker in head for marker in STRONG) or _title(head).startswith(STRONG_TITLES):
         return True
-    if status in (403, 429, 503) or len(body) < SMALL_PAGE:
+    if status in (403, 429, 503) or (len(body) < SMALL_PAGE and not _declares_article(head)):
         head = head.lower()
         return any(marker in head for marker in WEAK)
     return False
+
+
+def _declares_article(head: bytes) -> bool:
+    """Whether a page says it is an article: small pages of old templates are articles with a
+    comment form's captcha, never walls."""
+    lowered = head.lower()
+    return any(marker in lowered for marker in ARTICLE_MARKERS)
 
 
 class BlockedMiddleware:

@@ -117,6 +117,14 @@ def test_a_running_site_is_a_failure_of_crawlall_not_of_the_others(
         (200, b"<p>captcha</p>", True),
         # An article with a comment form's captcha is an article.
         (200, b"<article>" + "نص الخبر ".encode() * 4000 + b"<div class=g-recaptcha>", False),
+        # So is a small one of an old template that says it is an article.
+        (
+            200,
+            b'<meta property="og:type" content="article"><p>'
+            + "نص ".encode() * 300
+            + b"</p><form><div class=g-recaptcha></div></form>",
+            False,
+        ),
         (403, b"<p>Forbidden</p>", False),
         # Cloudflare's script on an ordinary page of a site behind it is not a wall.
         (200, b'<script src="/cdn-cgi/challenge-platform/scripts/jsd/main.js"></script>', False),
