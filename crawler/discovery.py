@@ -26,6 +26,8 @@ from crawler.extract import (
     own_text,
     parse_json_ld,
 )
+from crawler.fields.dates import printed_dates
+from crawler.fields.title import printed_heading
 from crawler.page import Page
 from crawler.urls import absolute_url
 
@@ -625,7 +627,19 @@ def looks_like_article(url: str, html: str | _Element | Page) -> bool:
     long_blocks = sum(1 for b in blocks if len(b) >= 80)
     parts = urlsplit(url)
     if _ARTICLE_PATH.search(parts.path) or _ARTICLE_QUERY.search(parts.query):
-        return long_blocks >= 2 and link_density < 0.3
-    # Listings carry teasers too, each under its own link: only a page whose main element is
-    # mostly unlinked running text is taken for an article.
-    return long_blocks >= 3 and sum(len(b) for b in blocks) >= 600 and link_density < 0.1
+        if long_blocks >= 2 and link_density < 0.3:
+            return True
+    elif long_blocks >= 3 and sum(len(b) for b in blocks) >= 600 and link_density < 0.1:
+        # Listings carry teasers too, each under its own link: only a page whose main element
+        # is mostly unlinked running text is taken for an article.
+        return True
+    # A short article (a paragraph or two): its own printed headline and date above unlinked
+    # running text, with no teaser anywhere on the page.
+    return teasers == 0 and long_blocks >= 1 and link_density < 0.1 and _headed_and_dated(doc)
+
+
+def _headed_and_dated(doc: _Element) -> bool:
+    """Whether the page prints a headline (``<h1>`` or a heading-like element before the running
+    text) and a date under it."""
+    heading = next(doc.iter("h1"), None) is not None or printed_heading(doc) is not None
+    return heading and bool(printed_dates(doc))

@@ -231,3 +231,35 @@ def test_an_old_table_layout_article_written_in_font_and_br_runs_is_an_article()
     assert discovery.looks_like_article("http://news.example/show.asp?id=7012", html)
     listing = html.replace("<br>".join(paragraphs), "")
     assert not discovery.looks_like_article("http://news.example/show.asp?id=7012", listing)
+
+
+SHORT_HEADLINE = "وزارة الري تنهي تطهير الترع قبل الموسم"
+
+
+@pytest.mark.parametrize(
+    ("url", "main", "expected"),
+    [
+        # A short article: a printed headline and date above one or two unlinked paragraphs,
+        # on URLs that do not look like an article's (a 4-digit number) or do (?id=).
+        ("http://s.test/article/5012.html",
+         f'<div class="headline">{SHORT_HEADLINE}</div><span class="date">12-11-2026 10:30</span>'
+         f'<div class="text">{PARAGRAPH}<br><br>{PARAGRAPH[:90]}</div>', True),
+        ("http://s.test/show.asp?id=7003",
+         f'<font size="4"><b>{SHORT_HEADLINE}</b></font><br><font size="2">2026/11/12</font>'
+         f'<br><br><font size="3">{PARAGRAPH}</font>', True),
+        # The same shape without a date, or without a headline, is not enough.
+        ("http://s.test/article/5012.html",
+         f'<div class="headline">{SHORT_HEADLINE}</div><div class="text">{PARAGRAPH}</div>',
+         False),
+        ("http://s.test/article/5012.html",
+         f'<span class="date">12-11-2026</span><div class="text">{PARAGRAPH}</div>', False),
+        # A section page with a heading, today's date and an intro above its teasers.
+        ("http://s.test/section/5",
+         f'<h1>{SHORT_HEADLINE}</h1><span class="date">12-11-2026</span><p>{PARAGRAPH}</p>'
+         + _teasers(6, summary=True), False),
+    ],
+)  # fmt: skip
+def test_a_short_article_is_told_by_its_headline_and_date(
+    url: str, main: str, expected: bool
+) -> None:
+    assert discovery.looks_like_article(url, _page(main)) is expected

@@ -818,3 +818,33 @@ def test_a_stale_selector_matching_another_box_loses_to_the_main_content() -> No
     article = run(html, url="https://stale.example.org/n/1", site=site)
     assert article.body == join_blocks(PARAGRAPHS)
     assert article.body_source == "generic"
+
+
+# ------------------------------------------------------------------------------------------------
+# A headline printed in bold when <title> is only the site's name
+
+
+def _table_page(title: str, heading: str, section: str = "أخبار محلية") -> str:
+    text = "<br>".join(PARAGRAPHS)
+    return page(
+        f"<title>{title}</title>",
+        '<table><tr><td><a href="/">جريدة الأيام</a><br><a href="/s?id=1">اقتصاد</a></td>'
+        f'<td><b>{section}</b><br><font size="4"><b>{heading}</b></font><br>'
+        f'<font size="2">2024/07/14</font><br><br><font size="3">{text}</font></td></tr></table>',
+    )
+
+
+@pytest.mark.parametrize("site_title", ["جريدة الأيام", "الأيام"])
+def test_a_bold_headline_replaces_a_title_that_is_only_the_site_name(site_title: str) -> None:
+    # The short bold section label above it and the home link's text are no headline.
+    assert run(_table_page(site_title, TITLE)).title == TITLE
+
+
+def test_a_title_holding_the_headline_is_kept_over_bold_text() -> None:
+    html = _table_page(f"{TITLE} - جريدة الأيام", "نص عريض آخر في أعلى الصفحة هنا")
+    assert run(html).title == TITLE
+
+
+def test_no_heading_like_text_keeps_the_site_name_title() -> None:
+    html = page("<title>جريدة الأيام</title>", "<div>" + "<br>".join(PARAGRAPHS) + "</div>")
+    assert run(html).title == "جريدة الأيام"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+from lxml.etree import _Element
 
 from crawler.fields.canonical import registrable
 from crawler.text import normalize_for_matching, normalize_line
@@ -169,3 +172,89 @@ def site_page_title(value: str | None) -> bool:
         return False
     parts = _TITLE_SEPARATORS.split(value)
     return any(normalize_for_matching(p) in _SITE_PAGES for p in (value, parts[0], parts[-1]))
+
+
+# ------------------------------------------------------------------------------------------------
+# A headline printed as bold or big text when <title> carries only the site's name
+
+_CLASSED = re.compile(r"headline|title", re.I)
+_RUNNING_TEXT = 150
+
+
+def home_link_names(doc: _Element, url: str) -> list[str]:
+    """The text and logo alt of links to the site's home page: how a site names itself."""
+    names: list[str] = []
+    for a in doc.iter("a"):
+        href = (a.get("href") or "").strip()
+        path = urlsplit(urljoin(url, href)).path if href else None
+        if path not in ("/", "", "/index.html", "/index.php", "/default.asp"):
+            continue
+        names.extend(normalize_line(a.text_content()).split("\n")[:1])
+        names.extend(img.get("alt") or "" for img in a.iter("img"))
+    return [n for n in names if n.strip()]
+
+
+def _only_site_name(html_title: str, names: set[str], home: Sequence[str]) -> bool:
+    """Whether <title> is the site's name and nothing else (no headline beside it)."""
+    if _is_site_name(html_title, names) or _fold(html_title) in {_fold(h) for h in home}:
+        return True
+    return not _TITLE_SEPARATORS.search(html_title) and len(html_title.split()) <= 3
+
+
+def _heading_like(el: _Element) -> bool:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in ("h2", "h3"):
+        return True
+    if tag == "font":
+        with contextlib.suppress(ValueError):
+            return int((el.get("size") or "0").lstrip("+")) >= 4
+        return False
+    if tag in ("b", "strong"):
+        # Alone on its line: nothing but whitespace around it up to a line break.
+        parent = el.getparent()
+        if parent is None:
+            return False
+        return normalize_line(parent.text_content()) == normalize_line(el.text_content()) or (
+            not (el.tail or "").strip() and (el.getnext() is None or el.getnext().tag == "br")
+        )
+    return bool(_CLASSED.search(el.get("class") or "")) and tag not in ("a", "body", "html")
+
+
+def printed_heading(doc: _Element, exclude: Sequence[str] = ()) -> str | None:
+    """The first heading-like element (``<h2>``, bold alone on its line, ``<font size>=4``,
+    classed headline/title) before the running text; not a link, a section label (too short)
+    or one of ``exclude`` (the site's names)."""
+    body = doc.find(".//body")
+    if body is None:
+        return None
+    excluded = {_fold(e) for e in exclude if e}
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style"):
+            continue
+        own = " ".join((el.text or "").split())
+        if len(own) >= _RUNNING_TEXT and not _heading_like(el):
+            return None
+        if not _heading_like(el):
+            continue
+        if any(True for _ in el.iterancestors("a")) or el.find(".//a") is not None:
+            continue
+        text = " ".join(el.text_content().split())
+        if len(text.split()) < 4 or len(text) > 250 or _fold(text) in excluded:
+            continue
+        return text
+    return None
+
+
+def title_from_heading(
+    doc: _Element, url: str, html_title: str | None, names: Sequence[str] = ()
+) -> str | None:
+    """The printed headline when the page's <title> is only the site's name; else None."""
+    html_title = _one_line(html_title)
+    if not html_title:
+        return None
+    home = home_link_names(doc, url)
+    folded = {f for f in map(_fold, names) if len(f) >= 2}
+    if not _only_site_name(html_title, folded, home):
+        return None
+    heading = printed_heading(doc, [html_title, *home, *names])
+    return heading if heading and len(heading) > len(html_title) else None
