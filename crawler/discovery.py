@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
@@ -460,6 +460,18 @@ def pagination_links(html: str | _Element, base_url: str, tally: Tally | None = 
 
 def _in_pager(el: _Element | None, memo: dict[_Element, bool]) -> bool:
     """Whether ``el`` or an ancestor is named like a pager, remembered per element."""
+    return _any_ancestor(el, memo, _named_like_pager)
+
+
+def _named_like_pager(el: _Element) -> bool:
+    return "pag" in f"{el.get('class', '')} {el.get('id', '')}".lower()
+
+
+def _any_ancestor(
+    el: _Element | None, memo: dict[_Element, bool], test: Callable[[_Element], bool]
+) -> bool:
+    """Whether ``test`` holds for ``el`` or an ancestor; every element walked is remembered in
+    ``memo`` (one memo per test), so a page costs one walk up from each element at most."""
     path: list[_Element] = []
     result = False
     while el is not None:
@@ -467,7 +479,7 @@ def _in_pager(el: _Element | None, memo: dict[_Element, bool]) -> bool:
             result = memo[el]
             break
         path.append(el)
-        if "pag" in f"{el.get('class', '')} {el.get('id', '')}".lower():
+        if test(el):
             result = True
             break
         el = el.getparent()
@@ -584,20 +596,7 @@ def _headline_links(doc: _Element, enough: int = 6) -> int:
 
 def _under_furniture(el: _Element | None, memo: dict[_Element, bool]) -> bool:
     """Whether ``el`` or an ancestor is page furniture, remembered per element."""
-    path: list[_Element] = []
-    result = False
-    while el is not None:
-        if el in memo:
-            result = memo[el]
-            break
-        path.append(el)
-        if is_page_furniture(el):
-            result = True
-            break
-        el = el.getparent()
-    for node in path:
-        memo[node] = result
-    return result
+    return _any_ancestor(el, memo, is_page_furniture)
 
 
 def looks_like_article(url: str, html: str | _Element | Page) -> bool:
