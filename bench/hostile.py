@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -116,11 +117,11 @@ print(json.dumps({"seconds": took, "outputs": len(out), "extract": spent[0]}))
 """
 
 
-def run_case(name: str, mode: str, limit: float) -> str:
-    start = time.perf_counter()
+def run_child(code: str, args: list[str], limit: float) -> dict[str, Any] | str:
+    """The JSON line a child process printed last, or why there is none."""
     try:
         proc = subprocess.run(
-            [sys.executable, "-c", CHILD, str(ROOT), name, mode],
+            [sys.executable, "-c", code, str(ROOT), *args],
             capture_output=True,
             text=True,
             timeout=limit,
@@ -130,7 +131,14 @@ def run_case(name: str, mode: str, limit: float) -> str:
         return f"> {limit:.0f} s (stopped)"
     if proc.returncode != 0:
         return "failed: " + proc.stderr.strip().splitlines()[-1][:200]
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_case(name: str, mode: str, limit: float) -> str:
+    start = time.perf_counter()
+    result = run_child(CHILD, [name, mode], limit)
+    if isinstance(result, str):
+        return result
     wall = time.perf_counter() - start
     extract = result.get("extract", 0.0)
     return (
@@ -161,19 +169,9 @@ print(json.dumps({"seconds": time.perf_counter() - start, "requests": out, "rss"
 
 
 def run_sitemap(path: Path, limit: float) -> str:
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-c", SITEMAP_CHILD, str(ROOT), str(path)],
-            capture_output=True,
-            text=True,
-            timeout=limit,
-            cwd=ROOT,
-        )
-    except subprocess.TimeoutExpired:
-        return f"> {limit:.0f} s (stopped)"
-    if proc.returncode != 0:
-        return "failed: " + proc.stderr.strip().splitlines()[-1][:200]
-    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    r = run_child(SITEMAP_CHILD, [str(path)], limit)
+    if isinstance(r, str):
+        return r
     return f"{r['seconds']:.2f} s, {r['requests']} requests, peak RSS {r['rss']:.0f} MB"
 
 
