@@ -90,17 +90,17 @@ class Command(Base):
             stats = {}
         if failures:
             exc = failures[0]
-            if isinstance(exc, ExportLockError):
+            code = failure_exit_code(exc)
+            if code == exitcodes.LOCKED:
                 # Logged as one line where it was raised; a traceback would add nothing.
-                self._fail(name, exitcodes.LOCKED, str(exc))
-                return
-            if _storage_failure(exc):
+                self._fail(name, code, str(exc))
+            elif code == exitcodes.EXPORT_FAILED:
                 # A full or read-only disk before the crawl began (the state store, the lock).
-                meaning = exitcodes.MEANING[exitcodes.EXPORT_FAILED]
-                self._fail(name, exitcodes.EXPORT_FAILED, f"{meaning}: cannot write ({exc})")
-                return
-            logger.error("The crawl failed", exc_info=exc)
-            self._fail(name, exitcodes.ERROR, f"unexpected error: {type(exc).__name__}: {exc}")
+                meaning = exitcodes.MEANING[code]
+                self._fail(name, code, f"{meaning}: cannot write ({exc})")
+            else:
+                logger.error("The crawl failed", exc_info=exc)
+                self._fail(name, code, f"unexpected error: {type(exc).__name__}: {exc}")
             return
         if process.bootstrap_failed:
             self._fail(name, exitcodes.ERROR, "the crawl did not start (see the log)")
@@ -124,7 +124,14 @@ STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS
 SQLITE_STORAGE_ERRORS = ("disk I/O error", "database or disk is full", "readonly database")
 
 
-def _storage_failure(exc: BaseException) -> bool:
+def failure_exit_code(exc: BaseException) -> int:
+    """The exit code of a crawl that failed with ``exc`` instead of finishing."""
+    if isinstance(exc, ExportLockError):
+        return exitcodes.LOCKED
+    return exitcodes.EXPORT_FAILED if storage_failure(exc) else exitcodes.ERROR
+
+
+def storage_failure(exc: BaseException) -> bool:
     """Whether an error says the disk is full or read-only (OSError, or SQLite's words for it)."""
     if isinstance(exc, OSError):
         return exc.errno in STORAGE_ERRNOS

@@ -18,13 +18,12 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
 
 from crawler import exitcodes
-from crawler.commands.crawl import _storage_failure
+from crawler.commands.crawl import failure_exit_code
 from crawler.retention import prune_summaries
 from crawler.sites import BY_NAME, SITES
 from pipelines.export import (
     REPORT_SUFFIX,
     STAMP_FORMAT,
-    ExportLockError,
     dump_report,
     new_run_id,
     run_context,
@@ -60,9 +59,7 @@ LABELS = {
 def site_exit_code(stats: dict[str, Any], failure: BaseException | None, alarms_fail: bool) -> int:
     """The exit code of one site's run, as ``scrapy crawl`` gives it (``crawler.exitcodes``)."""
     if failure is not None:
-        if isinstance(failure, ExportLockError):
-            return exitcodes.LOCKED
-        return exitcodes.EXPORT_FAILED if _storage_failure(failure) else exitcodes.ERROR
+        return failure_exit_code(failure)
     return exitcodes.crawl_exit_code(stats, **exitcodes.verdicts(stats, alarms_fail))
 
 
