@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -11,6 +13,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.etree import ParserError, _Element
+from trafilatura.settings import Extractor
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
@@ -143,16 +146,23 @@ def _paragraph_chars(doc: str | _Element) -> int:
 
 
 def _trafilatura(html: str | _Element, url: str, fast: bool, precision: bool = True) -> str | None:
-    return trafilatura.extract(
-        html,
-        url=url,
+    options = copy.copy(_extractor(fast, precision))
+    options.url = options.source = url
+    return trafilatura.extract(html, options=options)
+
+
+@functools.cache
+def _extractor(fast: bool, precision: bool) -> Extractor:
+    """trafilatura's options for a mode, built once: building them reads its configuration file
+    settings anew on every call. Each extraction takes a copy and sets the page's URL on it."""
+    return Extractor(
         output_format="txt",
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        deduplicate=False,
-        favor_precision=precision,
+        comments=False,
+        tables=False,
+        images=False,
+        links=False,
+        dedup=False,
+        precision=precision,
         fast=fast,
     )
 
@@ -300,10 +310,13 @@ def _reader_comments(doc: _Element) -> set[str]:
     found: set[str] = set()
     sections = [
         el
-        for el in _xpath("//body//*[@class or @id]")(doc)
+        # Axis steps rather than "//", which libxml2 walks more slowly (the same elements).
+        for el in _xpath("descendant::body/descendant::*[@class or @id]")(doc)
         if _COMMENTS_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
     ]
-    for heading in _xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5]")(doc):
+    # Headings found by the tree's own iteration, cheaper than an XPath test of every element.
+    headings = (h for body in doc.iter("body") for h in body.iter("h2", "h3", "h4", "h5"))
+    for heading in dict.fromkeys(headings):
         if _COMMENTS_HEADING.match(normalize_line(heading.text_content())):
             parent = heading.getparent()
             if parent is not None:
