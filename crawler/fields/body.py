@@ -13,7 +13,17 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.etree import ParserError, _Element
+from trafilatura.core import _forum_thread_page, _prepare_tree, determine_returnstring
+from trafilatura.external import compare_extraction
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.main_extractor import extract_content
+from trafilatura.metadata import Document
 from trafilatura.settings import Extractor
+from trafilatura.xpaths import (
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+    REMOVE_COMMENTS_XPATH,
+)
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
@@ -119,11 +129,12 @@ def _generic_blocks(html: str | _Element, url: str) -> list[str]:
     Its fast mode (no readability/jusText comparison) gives the same text on most pages at half
     the cost; where it keeps less than half of the page's paragraph text, the full mode runs.
     """
-    text = _trafilatura(html, url, fast=True)
+    precise = _Precise(html, url)
+    text = precise.fast
     kept = len(text or "")
     paragraphs = _paragraph_chars(html)
     if kept < _FAST_ENOUGH_CHARS or kept < 0.5 * paragraphs:
-        text = _trafilatura(html, url, fast=False)
+        text = precise.full()
         kept = len(text or "")
         if kept < 0.5 * paragraphs:
             # Precision mode can stop at the first few paragraphs of a long article (a box
@@ -146,15 +157,30 @@ def _paragraph_chars(doc: str | _Element) -> int:
 
 
 def _trafilatura(html: str | _Element, url: str, fast: bool, precision: bool = True) -> str | None:
-    options = copy.copy(_extractor(fast, precision))
-    options.url = options.source = url
-    return trafilatura.extract(html, options=options)
+    return trafilatura.extract(html, options=_options(url, fast, precision))
+
+
+class _Options(Extractor):
+    """trafilatura's options, noting whether its main extractor read the fast flag: it reads it
+    only when it falls back to recovering loose text, the one step of its main extraction that
+    its fast mode does differently (it keeps teaser boxes there)."""
+
+    __slots__ = ("_fast", "fast_read")
+
+    @property  # type: ignore[override]
+    def fast(self) -> bool:
+        self.fast_read = True
+        return self._fast
+
+    @fast.setter
+    def fast(self, value: bool) -> None:
+        self._fast = value
 
 
 @functools.cache
-def _extractor(fast: bool, precision: bool) -> Extractor:
-    """trafilatura's options for a mode, built once: building them reads its configuration file
-    settings anew on every call. Each extraction takes a copy and sets the page's URL on it."""
+def _template(precision: bool) -> Extractor:
+    """trafilatura's options for a mode, built once: building them reads its configuration
+    settings anew on every call."""
     return Extractor(
         output_format="txt",
         comments=False,
@@ -163,8 +189,75 @@ def _extractor(fast: bool, precision: bool) -> Extractor:
         links=False,
         dedup=False,
         precision=precision,
-        fast=fast,
     )
+
+
+def _options(url: str, fast: bool, precision: bool = True) -> _Options:
+    template = _template(precision)
+    options = _Options.__new__(_Options)
+    for name in Extractor.__slots__:
+        setattr(options, name, getattr(template, name))
+    options.fast, options.fast_read = fast, False
+    options.url = options.source = url
+    return options
+
+
+class _Precise:
+    """trafilatura's precision extraction of a page (comments, tables, images and links left
+    out) in both its modes, sharing their work: ``fast`` is its fast mode's text, ``full()`` its
+    full mode's, which is the fast mode's main content compared with readability's and jusText's.
+
+    ``trafilatura.extract`` would run the whole sequence again for the full mode (pruning,
+    cleaning, the main extractor on a new copy of the page); here the full mode adds only the
+    comparison. The steps are trafilatura 2.3's for these options, pinned in constraints.txt;
+    tests/test_body.py checks both texts against ``trafilatura.extract`` on every fixture page.
+    """
+
+    def __init__(self, html: str | _Element, url: str) -> None:
+        self.html, self.url = html, url
+        self.fast: str | None = None
+        self._shared = False
+        if not isinstance(html, _Element):
+            self.fast = _trafilatura(html, url, fast=True)
+            return
+        options = _options(url, fast=True)
+        try:
+            tree = copy.copy(html)  # a copy of the whole tree, as trafilatura.extract takes
+            forum = _forum_thread_page(tree)
+            tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+            tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+            cleaned, self._backup = _prepare_tree(tree, options, url)
+            if not forum:
+                cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+            self._tree = tree
+            self._body, self._text = extract_content(cleaned, options)
+            self.fast = _as_text(self._body, self._text, options)
+        except (TypeError, ValueError):  # trafilatura.extract's "discarding data"
+            return
+        # The full mode's main content is the fast mode's unless loose text was recovered.
+        self._shared = not options.fast_read
+
+    def full(self) -> str | None:
+        options = _options(self.url, fast=False)
+        if not self._shared:
+            return trafilatura.extract(self.html, options=options)
+        try:
+            body, text = compare_extraction(
+                self._backup, copy.copy(self._tree), self._body, self._text, options
+            )
+        except (TypeError, ValueError):
+            return None
+        return _as_text(body, text, options)
+
+
+def _as_text(body: _Element, text: str, options: Extractor) -> str | None:
+    """trafilatura.extract's text output of a main content (None when it is too short)."""
+    # No comments are extracted: their length, 0, is under any minimum set for them.
+    if len(text) < options.min_output_size and options.min_output_comm_size > 0:
+        return None
+    document = Document()
+    document.raw_text, document.commentsbody, document.body = text, etree.Element("body"), body
+    return determine_returnstring(document, options)
 
 
 def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
