@@ -48,7 +48,6 @@ _FOLDED.update(zip("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789012345
 # through a dict and was most of the cost of normalizing a body.
 _FOLD = re.compile("[" + "".join(_FOLDED) + "]")
 _NON_WORD = re.compile(r"[^\w\s]+")
-_WS = re.compile(r"\s+")
 
 
 def normalize_for_matching(text: str) -> str:
@@ -61,7 +60,9 @@ def normalize_for_matching(text: str) -> str:
     text = _DROPPED.sub("", text)
     text = _FOLD.sub(lambda m: _FOLDED[m.group()], text).lower()
     text = _NON_WORD.sub(" ", text)
-    return _WS.sub(" ", text).strip()
+    # str.split's whitespace is the regex's \s: the same result as collapsing runs and trimming,
+    # at a third of the cost.
+    return " ".join(text.split())
 
 
 def content_hash(title: str | None, body: str) -> str:

@@ -16,7 +16,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.commands.extract import extract_record
 from crawler.extract import extract
-from crawler.fields.body import _Precise
+from crawler.fields.body import _fill_gaps, _Precise
 from crawler.items import Article
 from crawler.page import Page
 from crawler.sample import Pages, serve_pages
@@ -243,3 +243,19 @@ def test_both_trafilatura_modes_sharing_their_work_give_trafilaturas_own_texts()
             assert text == expected, (path, fast)
         shared.add(precise._shared)
     assert shared == {True, False}
+
+
+def test_skipped_paragraphs_are_restored_only_inside_the_element_holding_the_last_one() -> None:
+    lead, first, last = (line + " " + line for line in (LINES[0], LINES[1], LINES[0]))
+    doc = Page.parse(
+        "https://example.com/news/1",
+        f'<html><body><main><div class="lead"><p>{lead}</p></div>'
+        '<div class="byline">كتب: محمد علي</div>'
+        f'<div class="text"><p>{first}</p><p>وأضاف المتحدث.</p><p>{last}</p></div>'
+        "</main></body></html>",
+    ).doc
+    for _ in range(20):  # the same blocks on every run, whatever the element objects' ids
+        # The short paragraph between two kept ones, under the same element, comes back.
+        assert _fill_gaps(doc, [first, last]) == [first, "وأضاف المتحدث.", last]
+        # A first block outside that element: nothing restored, not the byline between them.
+        assert _fill_gaps(doc, [lead, first, last]) == [lead, first, last]
