@@ -142,6 +142,8 @@ def authors(
     if not people and not selector:
         sort(_archive_link_names(doc))
     if not people and not selector:
+        sort(n for n in _labelled_byline(doc) if _person_like(n))
+    if not people and not selector:
         for el in _byline_elements(doc):
             # Named by class alone, the element must read as people's names.
             sort(n for n in split_names(normalize_line(el.text_content())) if _person_like(n))
@@ -267,6 +269,40 @@ _ARCHIVE_LINKS = (
     " or contains(@href,'/writer') or contains(@href,'/columnist') or contains(@href,'/kuttab')"
     " or contains(@href,'/katib')]"
 )
+
+
+# A label set apart from the name it introduces: «<strong>Autorin/Autor</strong> Roman G.»,
+# «<span>الكاتب:</span> <a>محمد علي</a>».
+_LABEL_WORDS = re.compile(
+    r"^(?:autor|autorin|autorin/autor|autoren|author|authors|written by|auteur|autore|yazar"
+    r"|الكاتب|الكاتبة|كتب|كتبت|بقلم|إعداد|تحرير|المحرر)\s*[:：]?$",
+    re.I,
+)
+_LABEL_ELEMENTS = (
+    "//body//*[self::strong or self::b or self::span or self::dt or self::label][not(*)]"
+)
+
+
+def _labelled_byline(doc: _Element) -> list[str]:
+    """The names after the page's first author label, in the element that holds both."""
+    from crawler.fields.dates import outside_article
+
+    for el in doc.xpath(_LABEL_ELEMENTS):
+        label = normalize_line(el.text or "")
+        if not label or len(label) > 20 or not _LABEL_WORDS.match(label):
+            continue
+        parent = el.getparent()
+        if parent is None or any(outside_article(x) for x in (parent, *parent.iterancestors())):
+            continue
+        if parent.tag == "dl" or el.tag == "dt":
+            follower = el.getnext()
+            rest = normalize_line(follower.text_content()) if follower is not None else ""
+        else:
+            rest = normalize_line(parent.text_content())
+            rest = rest[rest.find(label) + len(label) :] if label in rest else ""
+        if 3 <= len(rest) <= 80:
+            return split_names(rest)
+    return []
 
 
 def _archive_link_names(doc: _Element) -> list[str]:
