@@ -11,7 +11,7 @@ from lxml.etree import _Element
 from crawler.fields.jsonld import ld_types
 from crawler.text import normalize_for_matching, normalize_line
 
-_AUTHOR_PREFIX = re.compile(
+AUTHOR_PREFIX = re.compile(
     r"^(?:(?:كتب(?:ت|ه)?|بقلم|بواسطة|تقرير|إعداد|تحرير)\s*[:：\-–]?\s*"
     r"|(?:by|von|par|por|door|av|af|di|da)(?:\s*[:：]\s*|\s+))",
     re.I,
@@ -36,10 +36,10 @@ ORGANIZATION_TYPES = {"organization", "newsmediaorganization", "corporation", "n
 
 
 def split_names(value: str) -> list[str]:
-    value = _AUTHOR_PREFIX.sub("", normalize_line(value))
+    value = AUTHOR_PREFIX.sub("", normalize_line(value))
     names = []
     for name in _NAME_SPLIT.split(value):
-        name = _TRAILING_NOTE.sub("", _AUTHOR_PREFIX.sub("", name))
+        name = _TRAILING_NOTE.sub("", AUTHOR_PREFIX.sub("", name))
         name = _ROLE.sub("", name).strip(" .:-–|")
         if not name or len(name) > 80 or len(name.split()) > MAX_NAME_WORDS:
             continue
@@ -185,9 +185,10 @@ def _byline_elements(doc: _Element) -> list[_Element]:
     from crawler.fields.dates import outside_article
 
     candidates = [el for el in doc.xpath(_BYLINE_XPATH) if _byline_class(el)]
-    inner = {id(a) for el in candidates for a in el.iterancestors()}
+    # Elements, not id()s: a freed lxml proxy's id is given to the next one.
+    inner = {a for el in candidates for a in el.iterancestors()}
     for el in candidates:
-        if id(el) in inner:
+        if el in inner:
             # The byline's container: its children name one writer each.
             continue
         text = normalize_line(el.text_content())
@@ -317,8 +318,8 @@ def _archive_link_names(doc: _Element) -> list[str]:
         if not match or outside_article(a) or any(outside_article(x) for x in a.iterancestors()):
             continue
         name = normalize_line(a.text_content())
-        if name and _person_like(_AUTHOR_PREFIX.sub("", name)):
-            targets.setdefault(match.group(0).lower(), _AUTHOR_PREFIX.sub("", name))
+        if name and _person_like(AUTHOR_PREFIX.sub("", name)):
+            targets.setdefault(match.group(0).lower(), AUTHOR_PREFIX.sub("", name))
     return list(targets.values()) if len(targets) <= 2 else []
 
 
