@@ -176,6 +176,11 @@ def test_text_written_as_br_runs_after_a_headline_div_is_the_body() -> None:
     # Extraction and cleaning, as a crawl runs them (the date line is cleaning's).
     record = extract_record("https://old.example.net/article/5514.html", html.encode("utf-8"))
     assert record["body"].split("\n\n") == LINES + MORE
+    # A longer text: main-content extraction puts the headline after six paragraphs.
+    longer = [f"{line} (الجزء {k})" for k in range(3) for line in LINES + MORE][:7]
+    html = html.replace("<br><br>".join(LINES + MORE), "<br><br>".join(longer))
+    record = extract_record("https://old.example.net/article/5515.html", html.encode("utf-8"))
+    assert record["body"].split("\n\n") == longer
 
 
 def test_a_caption_signed_with_its_photo_credit_in_brackets_leaves_the_body() -> None:

@@ -360,6 +360,11 @@ def _drop_furniture_lines(
         out = after if sum(map(len, before)) < sum(map(len, after)) else before + after
     while out and out[0] in titles:
         out.pop(0)
+    # The headline (and its date line) put after the text of a long article, out of reach of
+    # the look at the first blocks above.
+    end = next((i for i in range(max(1, len(out) - 3), len(out)) if out[i] in titles), None)
+    if end is not None and sum(map(len, out[end + 1 :])) < 100:
+        out = out[:end]
     # An embedded tweet's picture link is the embed's, not the text's.
     out = [_EMBED_LINK.sub("", b).rstrip() if "t.co" in b or "twitter.com" in b else b for b in out]
     return [b for b in out if b]
