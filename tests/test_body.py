@@ -258,3 +258,15 @@ def test_only_the_text_s_own_flow_is_restored_and_the_same_on_every_path() -> No
         page = Page.parse(url, html.encode(), "text/html; charset=utf-8")
         assert looks_like_article(url, page)
         assert extract(url, html.encode(), page=page).body == body
+
+
+def test_a_skipped_name_and_date_line_under_the_headline_still_names_the_writer() -> None:
+    html, paragraphs = magazine_page(1)
+    meta = '<div class="story-meta"><span>رامي حداد | 27-08-2024 | 18:40</span></div>'
+    html = html.replace(
+        html[html.index('<div class="story-meta">') : html.index("</div>") + 6], meta
+    )
+    article = extract("https://akhbar.example.org/mag/1", html.encode())
+    assert article.authors == ["رامي حداد"]
+    assert "رامي" not in article.body
+    assert article.body.split("\n\n")[0] == paragraphs[0]
