@@ -17,12 +17,12 @@ from crawler.fields.body import (
     Candidate,
     _drop_author_card,
     _drop_furniture_lines,
-    _fill_gaps,
     _json_ld_body,
     _reader_comments,
     _take_bylines,
     _with_printed_summary,
     choose_body,
+    generic_candidate,
 )
 from crawler.fields.canonical import canonical as find_canonical
 from crawler.fields.dates import fallback_dates, first_date, page_timezone
@@ -122,7 +122,7 @@ def extract(
             candidates.append(Candidate("selectors", blocks, links))
     generic = page.generic_blocks
     if generic:
-        candidates.append(Candidate("generic", _fill_gaps(doc, generic)))
+        candidates.append(generic_candidate(doc, generic))
     if sum(len(b) for b in generic) < _SHORT_GENERIC:
         # trafilatura found nothing, or only a line or two (a date, a caption) of a page whose
         # text is written as <br> runs in a <div> or a table cell: the densest text competes.
@@ -140,7 +140,7 @@ def extract(
         comments = readers if sum(b in readers for b in c.blocks) * 2 <= len(c.blocks) else set()
         c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions | comments)
     chosen = choose_body(candidates)
-    bylines = _take_bylines(chosen.blocks) if chosen else []
+    bylines = (_take_bylines(chosen.blocks) or chosen.bylines) if chosen else []
     people, organizations = find_authors(doc, ld, meta, sel.author if sel else None, names)
     authors = people or bylines or organizations
     description = ld_text(ld.get("description")) or _first(

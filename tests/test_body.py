@@ -15,8 +15,9 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler.commands.extract import extract_record
+from crawler.discovery import looks_like_article
 from crawler.extract import extract
-from crawler.fields.body import _fill_gaps, _Precise
+from crawler.fields.body import _Precise
 from crawler.items import Article
 from crawler.page import Page
 from crawler.sample import Pages, serve_pages
@@ -177,6 +178,11 @@ def test_text_written_as_br_runs_after_a_headline_div_is_the_body() -> None:
     # Extraction and cleaning, as a crawl runs them (the date line is cleaning's).
     record = extract_record("https://old.example.net/article/5514.html", html.encode("utf-8"))
     assert record["body"].split("\n\n") == LINES + MORE
+    # A longer text: main-content extraction puts the headline after six paragraphs.
+    longer = [f"{line} (الجزء {k})" for k in range(3) for line in LINES + MORE][:7]
+    html = html.replace("<br><br>".join(LINES + MORE), "<br><br>".join(longer))
+    record = extract_record("https://old.example.net/article/5515.html", html.encode("utf-8"))
+    assert record["body"].split("\n\n") == longer
 
 
 def test_a_caption_signed_with_its_photo_credit_in_brackets_leaves_the_body() -> None:
@@ -245,17 +251,45 @@ def test_both_trafilatura_modes_sharing_their_work_give_trafilaturas_own_texts()
     assert shared == {True, False}
 
 
-def test_skipped_paragraphs_are_restored_only_inside_the_element_holding_the_last_one() -> None:
-    lead, first, last = (line + " " + line for line in (LINES[0], LINES[1], LINES[0]))
-    doc = Page.parse(
-        "https://example.com/news/1",
-        f'<html><body><main><div class="lead"><p>{lead}</p></div>'
-        '<div class="byline">كتب: محمد علي</div>'
-        f'<div class="text"><p>{first}</p><p>وأضاف المتحدث.</p><p>{last}</p></div>'
-        "</main></body></html>",
-    ).doc
-    for _ in range(20):  # the same blocks on every run, whatever the element objects' ids
-        # The short paragraph between two kept ones, under the same element, comes back.
-        assert _fill_gaps(doc, [first, last]) == [first, "وأضاف المتحدث.", last]
-        # A first block outside that element: nothing restored, not the byline between them.
-        assert _fill_gaps(doc, [lead, first, last]) == [lead, first, last]
+def magazine_page(n: int) -> tuple[str, list[str]]:
+    """An article under its byline and date line, with a photo caption between its paragraphs
+    and a subheading beside them: main-content extraction keeps the headline and paragraphs."""
+    paragraphs = [f"{line} (الخبر {n}، الفقرة {k})" for k, line in enumerate(LINES * 2)]
+    html = (
+        '<html><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        f'<title>حصاد القمح {n}</title></head><body><section class="story">'
+        f"<h1>بدء موسم حصاد القمح في الجنوب رقم {n}</h1>"
+        '<div class="story-meta"><span class="writer">كتب: سامي الشريف</span> '
+        f'<span class="time">الأحد {n + 1} نوفمبر 2026 - 10:30 ص</span></div>'
+        f'<div class="story-text"><p>{paragraphs[0]}</p><p>{paragraphs[1]}</p>'
+        f"<h2>توقعات الإنتاج</h2><p>{paragraphs[2]}</p>"
+        '<figure><img src="/i.jpg" alt=""><figcaption>حقل قمح في الجنوب</figcaption></figure>'
+        f"<p>{paragraphs[3]}</p></div></section></body></html>"
+    )
+    return html, paragraphs
+
+
+def test_only_the_text_s_own_flow_is_restored_and_the_same_on_every_path() -> None:
+    for n in range(4):
+        html, paragraphs = magazine_page(n)
+        url = f"https://akhbar.example.org/mag/{n}"
+        body = extract(url, html.encode()).body
+        # The byline and date line under the headline and the caption between the paragraphs
+        # sit in boxes of their own: not restored into the text.
+        assert body.split("\n\n") == [*paragraphs[:2], "توقعات الإنتاج", *paragraphs[2:]]
+        # The spider's path (article detection first, on the same parsed page) agrees.
+        page = Page.parse(url, html.encode(), "text/html; charset=utf-8")
+        assert looks_like_article(url, page)
+        assert extract(url, html.encode(), page=page).body == body
+
+
+def test_a_skipped_name_and_date_line_under_the_headline_still_names_the_writer() -> None:
+    html, paragraphs = magazine_page(1)
+    meta = '<div class="story-meta"><span>رامي حداد | 27-08-2024 | 18:40</span></div>'
+    html = html.replace(
+        html[html.index('<div class="story-meta">') : html.index("</div>") + 6], meta
+    )
+    article = extract("https://akhbar.example.org/mag/1", html.encode())
+    assert article.authors == ["رامي حداد"]
+    assert "رامي" not in article.body
+    assert article.body.split("\n\n")[0] == paragraphs[0]

@@ -6,7 +6,7 @@ import copy
 import functools
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.html
@@ -27,7 +27,7 @@ from trafilatura.xpaths import (
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
-from crawler.fields.authors import place_byline, split_names
+from crawler.fields.authors import AUTHOR_PREFIX, place_byline, split_names
 from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
 from crawler.fields.jsonld import unescape
 from crawler.phrases import BYLINE_LABELS, COMMENT_HEADINGS
@@ -42,6 +42,9 @@ class Candidate:
     source: str
     blocks: list[str]
     link_density: float = 0.0
+    bylines: list[str] = field(default_factory=list)
+    """Writers named by byline lines left out of the text (a «name | date» line under the
+    headline that main-content extraction skipped)."""
 
     @property
     def length(self) -> int:
@@ -260,7 +263,13 @@ def _as_text(body: _Element, text: str, options: Extractor) -> str | None:
     return determine_returnstring(document, options)
 
 
-def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
+def generic_candidate(doc: _Element, generic: list[str]) -> Candidate:
+    """trafilatura's blocks with the skipped ones restored, and the writers of skipped bylines."""
+    names: list[str] = []
+    return Candidate("generic", _fill_gaps(doc, generic, names), bylines=names)
+
+
+def _fill_gaps(doc: _Element, generic: list[str], bylines: list[str] | None = None) -> list[str]:
     """trafilatura's blocks, with the ones it skipped between its first and last block restored.
 
     trafilatura drops short paragraphs and text written as ``<br>`` runs inside a ``<div>``; the
@@ -273,17 +282,12 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
     first, last = _holders(doc, generic[0], generic[-1])
     if first is None or last is None:
         return generic
-    # Only inside the element directly holding the last block (the last block's own element
-    # when it holds the first), never when the first block is loose text of the page's body:
-    # the blocks' common ancestor brought in bylines and share bars (devset body F1 0.953
-    # against 0.962). Elements, not their id(): lxml frees and reuses element proxies.
-    parent = first.getparent()
-    if last is first or last in set(first.iterancestors()):
-        container = last
-    elif parent is None or parent.getparent() is None:
-        return generic
-    else:
-        container = last.getparent()
+    # The elements themselves, not their id()s: lxml frees an element's proxy when nothing
+    # holds it, and a later proxy can get the freed id (a false match, page by page).
+    chain = {first, *first.iterancestors()}
+    container: _Element | None = last
+    while container is not None and container not in chain:
+        container = container.getparent()
     if container is None or container.tag in ("html", "body"):
         return generic
     typed, _ = typed_blocks(container)
@@ -293,18 +297,46 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
     if not starts or not ends or ends[-1] < starts[0]:
         return generic
     kept = set(generic)
-    # A restored line that is only a date is the article's timestamp, not its text; one that
-    # is all link is a headline of a box trafilatura rightly left out.
+    # Only the text's own flow comes back: a block written in the same element as a kept one
+    # (a <br> run) or beside one (a short <p>, a subheading). Captions, video players, sign-up
+    # boxes and bylines sit in boxes of their own. A restored line that is only a date is the
+    # article's timestamp, not its text; one that is all link is a headline of a box.
+    between = typed[starts[0] : ends[-1] + 1]
+    holders = {b.holder for b in between if b.text in kept}
+    parents = {h.getparent() for h in holders if h is not None}
     span = [
         b.text
-        for b in typed[starts[0] : ends[-1] + 1]
-        if b.text in kept or not (b.link_share >= 1.0 or _timestamp(b.text))
+        for b in between
+        if b.text in kept
+        or (
+            (b.holder in holders or (b.holder is not None and b.holder.getparent() in parents))
+            and not (b.link_share >= 1.0 or _meta_text(b.text))
+        )
     ]
+    if bylines is not None:
+        for b in between[:3]:
+            if b.text not in kept:
+                # «رامي حداد | 27-08-2024 | 18:40» under the headline: left out, but it names
+                # the writer.
+                bylines.extend(_meta_line(b.text) or [])
     covered = sum(len(b) for b in set(span) & kept) / max(1, sum(len(b) for b in kept))
     added = sum(len(b) for b in span if b not in kept)
     if covered < 0.9 or added > 0.5 * sum(len(b) for b in generic):
         return generic
     return span
+
+
+_CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
+
+
+def _meta_text(text: str) -> bool:
+    """A line over or under the text rather than of it: a timestamp, a dated byline («Von dpa
+    30.04.2024, 18:58», «Published: 15:56 BST»), a byline («By …», «كتب: …»)."""
+    if _timestamp(text):
+        return True
+    if len(text) <= 120 and (PRINTED_DATE.search(text) or _CLOCK_TIME.search(text)):
+        return True
+    return len(text.split()) <= 8 and bool(AUTHOR_PREFIX.match(text))
 
 
 def _timestamp(text: str) -> bool:
@@ -461,6 +493,11 @@ def _drop_furniture_lines(
         out = after if sum(map(len, before)) < sum(map(len, after)) else before + after
     while out and out[0] in titles:
         out.pop(0)
+    # The headline (and its date line) put after the text of a long article, out of reach of
+    # the look at the first blocks above.
+    end = next((i for i in range(max(1, len(out) - 3), len(out)) if out[i] in titles), None)
+    if end is not None and sum(map(len, out[end + 1 :])) < 100:
+        out = out[:end]
     # An embedded tweet's picture link is the embed's, not the text's.
     out = [_EMBED_LINK.sub("", b).rstrip() if "t.co" in b or "twitter.com" in b else b for b in out]
     return [b for b in out if b]
