@@ -521,7 +521,7 @@ def _with_printed_summary(
     probe = description[:30]
     if '"' in probe or "'" in probe:
         return blocks
-    for node in doc.xpath("//body//text()[contains(., $head)]", head=probe):
+    for node in _xpath("//body//text()[contains(., $head)]")(doc, head=probe):
         el = node.getparent()
         if el is None:
             continue
