@@ -65,3 +65,34 @@ READER_COMMENTS = (
 )  # fmt: skip
 # «… لا تعبر عن رأي الموقع»: only the site's own disclaimer, not a sentence about a government.
 SITE_WORDS = ("الموقع", "الجريدة", "الصحيفة", "البوابة", "القناة", "الإدارة", "إدارة الموقع")
+
+# Invitations to the reader printed around the text: send us your story, tell us, write to us.
+# Each is a prompt only in a short line that addresses the reader (see the reader_prompt rule).
+READER_PROMPT_OPENERS = (
+    "هل لديك قصة", "هل لديك خبر", "هل لديك معلومة", "هل لديك معلومات", "هل لديك صور",
+    "هل لديك فيديو", "هل لديك شكوى", "لديك قصة", "لديك خبر", "لديك معلومة", "لديك شكوى",
+    "هل شاهدت", "هل كنت شاهدا", "got a story", "have you got a story", "got a tip",
+    "have a story", "have a tip", "do you have a story", "got a news tip", "have a news tip",
+    "sie haben einen hinweis", "haben sie einen hinweis", "tienes una historia",
+)  # fmt: skip
+READER_PROMPT_ASKS = (
+    "تواصل معنا", "تواصلوا معنا", "راسلنا", "راسلونا", "اكتب لنا", "اكتبوا لنا", "أرسل لنا",
+    "أرسلوا لنا", "أرسلها لنا", "أرسلها إلى", "شاركنا", "شاركونا", "أخبرنا", "أخبرونا",
+    "get in touch", "email us", "e-mail us", "contact us", "write to us", "tell us", "let us know",
+    "send us", "we want to hear from you", "we'd love to hear from you",
+    "we would love to hear from you", "schreiben sie uns", "kontaktieren sie uns",
+    "escríbenos", "contáctanos", "écrivez-nous", "contactez-nous",
+)  # fmt: skip
+# Where the closing pointer sends the reader for more of the same («للمزيد من الأخبار تابع
+# صفحتنا» is a follow prompt): "For more stories like this, check our news page".
+READER_MORE_LIKE_THIS = ("for more stories like this", "for more news like this",
+                         "لمزيد من الأخبار المماثلة", "للمزيد من القصص المماثلة")  # fmt: skip
+
+# Affiliate-link disclosures: the page may earn from what the reader buys through its links.
+AFFILIATE_NOTES = (
+    "we may earn a commission", "we may earn an affiliate commission", "may earn a commission",
+    "we may receive a commission", "we may get a commission", "we earn a commission",
+    "may earn us a commission", "article contains affiliate links", "post contains affiliate links",
+    "using links in our stories", "erhalten wir eine provision", "bekommen wir eine provision",
+    "قد نحصل على عمولة", "قد نتلقى عمولة", "قد نحصل على نسبة", "نحصل على عمولة",
+)  # fmt: skip

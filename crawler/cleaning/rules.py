@@ -15,6 +15,7 @@ from crawler.cleaning.lines import (
 )
 from crawler.dates import MONTH_NAMES
 from crawler.phrases import (
+    AFFILIATE_NOTES,
     BYLINE_LABELS,
     BYLINE_ROLE_LABELS,
     COMMENT_POLICY,
@@ -24,6 +25,9 @@ from crawler.phrases import (
     MODERATION,
     NETWORKS,
     READER_COMMENTS,
+    READER_MORE_LIKE_THIS,
+    READER_PROMPT_ASKS,
+    READER_PROMPT_OPENERS,
     SHARE_PHRASES,
     SHARE_WORDS,
     SITE_WORDS,
@@ -36,11 +40,14 @@ from crawler.text import EASTERN_DIGITS
 
 CATALOG: dict[str, str] = {
     "decoration": "a line made only of tatweel or dash runs",
-    "ad_label": "an ad placeholder: Advertisement(s), «إعلان», «مساحة إعلانية», «محتوى مدفوع»...",
+    "ad_label": "an ad placeholder: Advertisement(s), «إعلان», «مساحة إعلانية», «محتوى مدفوع»..., "
+    "and an affiliate-link disclosure («قد نحصل على عمولة …», we may earn a commission)",
     "cookie_consent": "cookie and consent-manager text addressed to the reader, and its buttons",
     "media_player": "video-player strings: Error loading media, Pause Play, Unmute Mute...",
     "font_size": "font-size controls («حجم الخط», A+ A-) and the size number beside them",
     "follow_prompt": "follow and subscribe prompts («تابعونا على ...», «لمتابعة ... اشترك»)",
+    "reader_prompt": "an invitation to the reader to send a story or get in touch («هل لديك قصة؟ "
+    "راسلنا على …», Got a story? Get in touch…, an address to write to with a request)",
     "share_networks": "share bars: lines made only of network names and share labels",
     "copyright": "copyright lines (©, «جميع الحقوق محفوظة», All rights reserved)",
     "nav_links": "site navigation and footer links («الرئيسية», «اتصل بنا», design credits)",
@@ -87,8 +94,14 @@ _AD_PHRASES = (
 _AD = re.compile(rf"{_alt(_AD_PHRASES)}(?: {_alt(_AD_PHRASES)})*")
 
 
+_AFFILIATE = re.compile(rf"(?:^| ){_alt(AFFILIATE_NOTES)}(?: |$)")
+
+
 def _ad_label(line: Line) -> bool:
-    return bool(_AD.fullmatch(line.key))
+    if _AD.fullmatch(line.key):
+        return True
+    # The page's own disclosure of commissions on what readers buy through its links.
+    return not line.quoted and line.words <= 45 and bool(_AFFILIATE.search(line.key))
 
 
 # --- cookie consent -----------------------------------------------------------------------------
@@ -317,7 +330,7 @@ _FOLLOW = re.compile(
     rf"|(?:{_alt(('على', 'عبر'))}) (?:{_OURS}|{_PLATFORMS})))"
 )
 _FOLLOW_EN = re.compile(
-    r"(?:follow us|follow (?:\w+ )?on "
+    r"(?:follow us|follow (?:\S+ ){0,4}on "
     + _PLATFORMS
     + r"|subscribe|sign up for|join (?:us|our)|download (?:our|the) app|like us on"
     + r"|get the latest|never miss|stay up to date)\b"
@@ -358,11 +371,41 @@ _FOLLOW_PHRASES = re.compile(
 )
 
 
+# A newsletter named with a sign-up word and the reader addressed: "Sign up for our weekly
+# newsletter", "… by signing up to our free newsletter", «اشترك في نشرتنا».
+_NEWSLETTER_NAME = re.compile(
+    r"(?:^| )(?:\S+ )?newsletters?(?: |$)|" + _alt(("النشرة البريدية", "نشرتنا", "النشرة الإخبارية"))
+)
+_SIGN_UP = re.compile(
+    r"\b(?:sign(?:ing)? up|subscrib\w*|abonnier\w*|anmelden|hier entlang|inscri\w*|suscrib\w*"
+    r"|in your inbox)\b|"
+    + _alt(("اشترك", "اشتركي", "اشتركوا", "سجل", "سجلي", "بريدك"))
+)
+_READER_ADDRESS = re.compile(
+    r"\b(?:our|your|you|unser\w*|sie|ihr\w*|nuestr\w*|tu|notre|votre)\b|"
+    + _alt(("نشرتنا", "بريدك", "اشترك", "اشتركي", "اشتركوا"))
+)
+
+
+def _newsletter_box(line: Line) -> bool:
+    key = line.key
+    return bool(
+        line.words <= 35
+        and _NEWSLETTER_NAME.search(key)
+        and _SIGN_UP.search(key)
+        and _READER_ADDRESS.search(key)
+    )
+
+
 def _follow_prompt(line: Line) -> bool:
-    if line.quoted or line.words > 25:
+    if line.quoted or line.words > 35:
         return False
     key = line.key
-    if _FOLLOW_EN.match(key) or _NEWSLETTER.match(key) or _FOLLOW_PHRASES.fullmatch(key):
+    if _newsletter_box(line) or _FOLLOW_EN.match(key):
+        return True
+    if line.words > 25:
+        return False
+    if _NEWSLETTER.match(key) or _FOLLOW_PHRASES.fullmatch(key):
         return True
     if line.words <= 14 and _FOLLOW_OUTLET.match(key):
         return True
@@ -370,6 +413,31 @@ def _follow_prompt(line: Line) -> bool:
         return False
     # A prompt may end with a period, but «تابع»/«لمتابعة» running text ending in one is a sentence.
     return not _TERMINAL.search(line.text) or key.startswith(("تابعونا", "تابعنا"))
+
+
+# --- reader prompts -------------------------------------------------------------------------------
+
+_PROMPT_OPENER = re.compile(rf"{_alt(READER_PROMPT_OPENERS)}(?: |$)")
+_PROMPT_ASK = re.compile(rf"(?:^| ){_alt(READER_PROMPT_ASKS)}(?: |$)")
+_PROMPT_HEAR = re.compile(
+    _alt(("we want to hear from you", "we'd love to hear from you", "نريد أن نسمع منك", "يهمنا رأيك"))
+)
+_MORE_LIKE_THIS = re.compile(_alt(READER_MORE_LIKE_THIS))
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def _reader_prompt(line: Line) -> bool:
+    """«هل لديك قصة؟ راسلنا …», Got a story? Get in touch…, an e-mail address with a request
+    to write: the page asking its readers, in a short line, never a reported sentence."""
+    if line.quoted or line.words > 45:
+        return False
+    key = line.key
+    if _PROMPT_HEAR.match(key) or (line.words <= 20 and _MORE_LIKE_THIS.match(key)):
+        return True
+    asks = _PROMPT_ASK.search(key) is not None
+    if _PROMPT_OPENER.match(key) and (asks or _EMAIL.search(line.text)):
+        return True
+    return asks and _EMAIL.search(line.text) is not None
 
 
 # --- share bars ---------------------------------------------------------------------------------
@@ -819,6 +887,7 @@ LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
     ("media_player", _media_player),
     ("font_size", _font_size),
     ("follow_prompt", _follow_prompt),
+    ("reader_prompt", _reader_prompt),
     ("share_networks", _share_networks),
     ("copyright", _copyright),
     ("nav_links", _nav_links),
