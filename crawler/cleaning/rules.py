@@ -374,12 +374,12 @@ _FOLLOW_PHRASES = re.compile(
 # A newsletter named with a sign-up word and the reader addressed: "Sign up for our weekly
 # newsletter", "… by signing up to our free newsletter", «اشترك في نشرتنا».
 _NEWSLETTER_NAME = re.compile(
-    r"(?:^| )(?:\S+ )?newsletters?(?: |$)|" + _alt(("النشرة البريدية", "نشرتنا", "النشرة الإخبارية"))
+    r"(?:^| )(?:\S+ )?newsletters?(?: |$)|"
+    + _alt(("النشرة البريدية", "نشرتنا", "النشرة الإخبارية"))
 )
 _SIGN_UP = re.compile(
     r"\b(?:sign(?:ing)? up|subscrib\w*|abonnier\w*|anmelden|hier entlang|inscri\w*|suscrib\w*"
-    r"|in your inbox)\b|"
-    + _alt(("اشترك", "اشتركي", "اشتركوا", "سجل", "سجلي", "بريدك"))
+    r"|in your inbox)\b|" + _alt(("اشترك", "اشتركي", "اشتركوا", "سجل", "سجلي", "بريدك"))
 )
 _READER_ADDRESS = re.compile(
     r"\b(?:our|your|you|unser\w*|sie|ihr\w*|nuestr\w*|tu|notre|votre)\b|"
@@ -420,7 +420,9 @@ def _follow_prompt(line: Line) -> bool:
 _PROMPT_OPENER = re.compile(rf"{_alt(READER_PROMPT_OPENERS)}(?: |$)")
 _PROMPT_ASK = re.compile(rf"(?:^| ){_alt(READER_PROMPT_ASKS)}(?: |$)")
 _PROMPT_HEAR = re.compile(
-    _alt(("we want to hear from you", "we'd love to hear from you", "نريد أن نسمع منك", "يهمنا رأيك"))
+    _alt(
+        ("we want to hear from you", "we'd love to hear from you", "نريد أن نسمع منك", "يهمنا رأيك")
+    )
 )
 _MORE_LIKE_THIS = re.compile(_alt(READER_MORE_LIKE_THIS))
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
