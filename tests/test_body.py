@@ -219,3 +219,54 @@ def test_a_video_players_no_script_fallback_leaves_the_body() -> None:
     body = extract_record("https://news.example.net/2026/06/harvest", page.encode())["body"]
     assert "جافا سكريبت" not in body
     assert "المخازن جاهزة" in body
+
+
+def test_a_teaser_linked_whole_inside_the_text_leaves_the_body() -> None:
+    # Related stories' headlines and summaries, each inside one <a>, listed between paragraphs.
+    teaser = (
+        "مزارعو الدلتا يطالبون برفع سعر توريد القمح: قال ممثلو الجمعيات الزراعية إن تكلفة "
+        "الأسمدة والسولار ارتفعت بشكل كبير خلال الموسم الحالي وإن السعر المعلن لا يغطيها"
+    )
+    linked = "<a href='/news/2024/05/11/farmers'>وزير الري يتفقد محطات الرفع</a>"
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
+    more = "".join(f"<p>{line}</p>" for line in MORE)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1>{paragraphs}"
+        '<div class="box"><ul>'
+        + "".join(f'<li><a href="/news/{i}/delta"><p>{teaser} {i}</p></a></li>' for i in (1, 2))
+        + "</ul></div>"
+        f"{more}<p>وفي سياق متصل {linked} صباح اليوم وتابع استعدادات الموسم في المحافظات.</p>"
+        "</article></body></html>"
+    )
+    body = extract("https://news.example.net/2024/05/12/harvest", page).body
+    assert "مزارعو الدلتا" not in body
+    # Paragraphs, and a sentence holding a short link, stay.
+    assert body.split("\n\n")[:4] == LINES + MORE
+    assert "وزير الري يتفقد محطات الرفع" in body
+
+
+def test_markdown_in_a_json_ld_body_reads_as_plain_text() -> None:
+    # The page prints a teaser only; JSON-LD carries the whole text in the CMS's Markdown.
+    body = (
+        "+++dropcap\n"
+        f"{LINES[0]} وذكر [تقرير الوزارة](https://agri.example.gov/report) أن **الإنتاج** سيرتفع."
+        "\n+++\n## الموسم في أرقام\n"
+        f"{LINES[1]} {{: .small}}\n[#image: /photos/5521]\n{MORE[0]}\n{MORE[1]}"
+    )
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle",
+          "headline": "بدء موسم حصاد القمح", "articleBody": body}  # fmt: skip
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title>'
+        f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+        f"</head><body><article><h1>بدء موسم حصاد القمح</h1><p>{LINES[0]}</p></article>"
+        "</body></html>"
+    )
+    article = extract("https://news.example.net/2024/05/12/harvest", page)
+    assert article.body_source == "json-ld"
+    assert article.body.split("\n\n") == [
+        f"{LINES[0]} وذكر تقرير الوزارة أن الإنتاج سيرتفع.",
+        "الموسم في أرقام",
+        LINES[1],
+        *MORE,
+    ]

@@ -386,3 +386,56 @@ def _side_box(el: _Element) -> bool:
         # An article's own header holds its headline and summary; the page's header does not.
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
     return is_page_furniture(el)
+
+
+# Markdown and layout directives a CMS left in a JSON-LD articleBody: ``[text](url)`` links,
+# ``**bold**``, ``## heading``, ``{: .class}`` attributes, ``+++dropcap`` and ``[#image: …]`` lines.
+_MD_EVIDENCE = re.compile(r"\]\(https?://|^\+\+\+|^\{:|^\[#\w+:|\*\*\S", re.M)
+_MD_DIRECTIVE = re.compile(r"\+\+\+[\w-]*|\{:[^}]*\}|\[#\w+:[^\]]*\]|(?:\*{3,}|-{3,}|_{3,})")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)")
+_MD_ATTRIBUTES = re.compile(r"\{:[^}]*\}")
+_MD_STRONG = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])\*(\S(?:[^*]*?\S)?)\*(?![\w*])")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def plain_markup(blocks: list[str]) -> list[str]:
+    """A JSON-LD body written in Markdown, as the text a reader sees: link text without its
+    address, no emphasis marks, no layout directives. Text with no sign of Markdown is kept
+    as it is (an asterisk in «f***» or a rating is not markup)."""
+    if not any(_MD_EVIDENCE.search(b) for b in blocks):
+        return blocks
+    out: list[str] = []
+    for block in blocks:
+        if _MD_DIRECTIVE.fullmatch(block):
+            continue
+        text = _MD_LINK.sub(r"\1", block)
+        text = _MD_ATTRIBUTES.sub("", text)
+        text = _MD_STRONG.sub(r"\2", text)
+        text = _MD_EMPHASIS.sub(r"\1", text)
+        text = normalize_line(_MD_HEADING.sub("", text))
+        if text:
+            out.append(text)
+    return out
+
+
+# A long block (more than a headline) whose whole text is inside one link is another article's
+# teaser (headline and summary inside an <a>), kept by main-content extraction from a related
+# box inside the text. A linked headline alone may be the text's own list item: it stays.
+_TEASER_CHARS = 120
+
+
+def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
+    """The blocks that are not the whole text of a link; all of them when such links would
+    take most of the text (a page that links its own paragraphs)."""
+    linked = {
+        text
+        for text in (" ".join(a.text_content().split()) for a in doc.iter("a"))
+        if len(text) >= _TEASER_CHARS
+    }
+    if not linked:
+        return blocks
+    kept = [b for b in blocks if len(b) < _TEASER_CHARS or not any(b in t for t in linked)]
+    if sum(map(len, kept)) < 0.5 * sum(map(len, blocks)):
+        return blocks
+    return kept
