@@ -96,3 +96,34 @@ AFFILIATE_NOTES = (
     "using links in our stories", "erhalten wir eine provision", "bekommen wir eine provision",
     "قد نحصل على عمولة", "قد نتلقى عمولة", "قد نحصل على نسبة", "نحصل على عمولة",
 )  # fmt: skip
+
+# Paywall notices and appeals for money printed inside the text.
+PAYWALL_NOTES = (
+    "reserved for subscribers", "for subscribers only", "subscribers only",
+    "exclusive to subscribers", "subscribe to continue reading", "subscribe to read more",
+    "log in or create an account to continue",
+    "réservée aux abonnés", "réservé aux abonnés", "il vous reste", "nur für abonnenten",
+    "exklusiv für abonnenten", "solo para suscriptores", "para suscriptores", "tu suscripción",
+    "للمشتركين فقط", "متاح للمشتركين", "خاص بالمشتركين", "حصري للمشتركين", "اشترك لمواصلة القراءة",
+    "اشترك لمتابعة القراءة", "سجل الدخول لمتابعة القراءة", "لمتابعة قراءة المقال",
+)  # fmt: skip
+SUPPORT_APPEALS = (
+    "support our journalism", "support independent journalism", "support quality journalism",
+    "support us", "make a donation", "donate now", "unterstützen sie uns", "mit einer spende",
+    "braucht deine unterstützung", "braucht ihre unterstützung", "soutenez-nous",
+    "soutenez notre journalisme", "apoya nuestro periodismo", "ادعم الصحافة المستقلة",
+    "ادعمونا", "ادعم موقعنا", "تبرع الآن", "ساهم في دعم", "ادعم استمرارنا",
+)  # fmt: skip
+
+# Embedded third-party content held back until the reader agrees (words beside the consent
+# terms of the cookie_consent rule).
+EXTERNAL_CONTENT = (
+    "externen inhalt", "externe inhalte", "externer inhalt", "drittplattformen",
+    "personenbezogene daten", "external content", "third-party content",
+    "المحتوى الخارجي", "محتوى خارجي", "محتوى مقدم من", "المواقع الخارجية",
+)  # fmt: skip
+EXTERNAL_CONSENT = (
+    "ich bin damit einverstanden", "sie können", "können sie", "für sie", "mit einem klick",
+    "ihre einwilligung", "ihre zustimmung", "we ask for your permission", "your consent",
+    "you agree", "نطلب إذنك", "نطلب موافقتك", "بموافقتك", "إذنك",
+)  # fmt: skip

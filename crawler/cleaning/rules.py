@@ -22,8 +22,11 @@ from crawler.phrases import (
     COMMENT_PROMPTS,
     COMMENT_WORDS,
     DATE_LABELS,
+    EXTERNAL_CONSENT,
+    EXTERNAL_CONTENT,
     MODERATION,
     NETWORKS,
+    PAYWALL_NOTES,
     READER_COMMENTS,
     READER_MORE_LIKE_THIS,
     READER_PROMPT_ASKS,
@@ -31,6 +34,7 @@ from crawler.phrases import (
     SHARE_PHRASES,
     SHARE_WORDS,
     SITE_WORDS,
+    SUPPORT_APPEALS,
 )
 from crawler.text import EASTERN_DIGITS
 
@@ -42,7 +46,10 @@ CATALOG: dict[str, str] = {
     "decoration": "a line made only of tatweel or dash runs",
     "ad_label": "an ad placeholder: Advertisement(s), «إعلان», «مساحة إعلانية», «محتوى مدفوع»..., "
     "and an affiliate-link disclosure («قد نحصل على عمولة …», we may earn a commission)",
-    "cookie_consent": "cookie and consent-manager text addressed to the reader, and its buttons",
+    "cookie_consent": "cookie and consent-manager text addressed to the reader, and its buttons; "
+    "the notice over embedded third-party content held back until the reader agrees",
+    "paywall": "paywall notices and appeals for money: «هذا المحتوى متاح للمشتركين فقط», «ادعم "
+    "الصحافة المستقلة», The rest is reserved for subscribers, Support our journalism",
     "media_player": "video-player strings: Error loading media, Pause Play, Unmute Mute...",
     "font_size": "font-size controls («حجم الخط», A+ A-) and the size number beside them",
     "follow_prompt": "follow and subscribe prompts («تابعونا على ...», «لمتابعة ... اشترك»)",
@@ -118,7 +125,8 @@ _CONSENT_PHRASES = (
     "قبول الكل", "قبول جميع ملفات تعريف الارتباط", "رفض الكل", "إعدادات ملفات تعريف الارتباط",
     "سياسة ملفات تعريف الارتباط", "إدارة ملفات تعريف الارتباط", "سياسة الكوكيز",
     "Accepter", "Tout accepter", "Refuser", "Tout refuser", "En savoir plus", "Paramétrer",
-    "Gérer mes choix",
+    "Gérer mes choix", "Empfohlener redaktioneller Inhalt", "Externer Inhalt",
+    "Ein Klick für den Datenschutz", "External content", "محتوى خارجي", "تخطي المحتوى الخارجي",
 )  # fmt: skip
 _CONSENT = re.compile(_alt(_CONSENT_PHRASES))
 _BUTTON_PHRASES = (
@@ -171,12 +179,18 @@ _REPORTED = re.compile(
 _READER_AR = re.compile(rf"(?:^| ){_alt(_READER_AR_WORDS)}(?: |$)")
 
 
+_EXTERNAL = re.compile(rf"(?:^| ){_alt(EXTERNAL_CONTENT)}(?: |$)")
+_EXTERNAL_CONSENT = re.compile(rf"(?:^| ){_alt(EXTERNAL_CONSENT)}(?: |$)")
+
+
 def _cookie_consent(line: Line) -> bool:
     key = line.key
     if _CONSENT.fullmatch(key):
         return True
     if line.quoted:
         return False
+    if line.words <= 60 and _EXTERNAL.search(key) and _EXTERNAL_CONSENT.search(key):
+        return True
     if _COOKIE_EN.search(key) and _READER_EN.search(key):
         return True
     if _REPORTED.match(key):
@@ -413,6 +427,19 @@ def _follow_prompt(line: Line) -> bool:
         return False
     # A prompt may end with a period, but «تابع»/«لمتابعة» running text ending in one is a sentence.
     return not _TERMINAL.search(line.text) or key.startswith(("تابعونا", "تابعنا"))
+
+
+# --- paywall and appeals ------------------------------------------------------------------------
+
+_PAYWALL = re.compile(rf"(?:^| ){_alt(PAYWALL_NOTES)}(?: |$)")
+_SUPPORT = re.compile(rf"(?:^| ){_alt(SUPPORT_APPEALS)}(?: |$)")
+
+
+def _paywall(line: Line) -> bool:
+    """The rest is for subscribers, support our journalism: the page speaking of itself."""
+    if line.quoted or line.words > 45:
+        return False
+    return bool(_PAYWALL.search(line.key) or _SUPPORT.search(line.key))
 
 
 # --- reader prompts -------------------------------------------------------------------------------
@@ -890,6 +917,7 @@ LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
     ("font_size", _font_size),
     ("follow_prompt", _follow_prompt),
     ("reader_prompt", _reader_prompt),
+    ("paywall", _paywall),
     ("share_networks", _share_networks),
     ("copyright", _copyright),
     ("nav_links", _nav_links),
