@@ -102,7 +102,7 @@ PAYWALL_NOTES = (
     "reserved for subscribers", "for subscribers only", "subscribers only",
     "exclusive to subscribers", "subscribe to continue reading", "subscribe to read more",
     "log in or create an account to continue",
-    "réservée aux abonnés", "réservé aux abonnés", "il vous reste", "nur für abonnenten",
+    "réservée aux abonnés", "réservé aux abonnés", "de cet article à lire", "nur für abonnenten",
     "exklusiv für abonnenten", "solo para suscriptores", "para suscriptores", "tu suscripción",
     "للمشتركين فقط", "متاح للمشتركين", "خاص بالمشتركين", "حصري للمشتركين", "اشترك لمواصلة القراءة",
     "اشترك لمتابعة القراءة", "سجل الدخول لمتابعة القراءة", "لمتابعة قراءة المقال",
