@@ -270,3 +270,23 @@ def test_markdown_in_a_json_ld_body_reads_as_plain_text() -> None:
         LINES[1],
         *MORE,
     ]
+
+
+def test_a_list_of_linked_headlines_inside_the_text_leaves_it() -> None:
+    headlines = [
+        "وزير الري يتفقد محطات الرفع في الدلتا",
+        "ارتفاع أسعار الأسمدة قبل موسم الزراعة الصيفي",
+        "الأرصاد تتوقع موجة حارة نهاية الأسبوع",
+    ]
+    items = "".join(f'<li><a href="/news/{i}">{h}</a></li>' for i, h in enumerate(headlines))
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
+    more = "".join(f"<p>{line}</p>" for line in MORE)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1>{paragraphs}<ul>{items}</ul>{more}"
+        f'<p>وكان <a href="/news/9">{headlines[0]}</a> أمس ضمن جولة تشمل ثلاث محافظات.</p>'
+        "</article></body></html>"
+    )
+    body = extract("https://news.example.net/2024/05/12/harvest", page).body
+    assert body.split("\n\n")[:4] == LINES + MORE
+    assert not any(h in body.split("\n\n") for h in headlines)

@@ -423,19 +423,28 @@ def plain_markup(blocks: list[str]) -> list[str]:
 # teaser (headline and summary inside an <a>), kept by main-content extraction from a related
 # box inside the text. A linked headline alone may be the text's own list item: it stays.
 _TEASER_CHARS = 120
+_HEADLINE_CHARS = 15
+_HEADLINE_RUN = 3
 
 
 def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
-    """The blocks that are not the whole text of a link; all of them when such links would
-    take most of the text (a page that links its own paragraphs)."""
-    linked = {
-        text
-        for text in (" ".join(a.text_content().split()) for a in doc.iter("a"))
-        if len(text) >= _TEASER_CHARS
-    }
-    if not linked:
-        return blocks
-    kept = [b for b in blocks if len(b) < _TEASER_CHARS or not any(b in t for t in linked)]
+    """The blocks that are not another article's teaser: a long block whose whole text is
+    inside one link, or a run of three or more blocks that are each a whole link (a list of
+    headlines). All blocks stay when such links would take most of the text (a page that
+    links its own paragraphs)."""
+    links = {" ".join(a.text_content().split()) for a in doc.iter("a")}
+    long_links = [t for t in links if len(t) >= _TEASER_CHARS]
+    teaser = [len(b) >= _TEASER_CHARS and any(b in t for t in long_links) for b in blocks]
+    whole = [len(b) >= _HEADLINE_CHARS and b in links for b in blocks]
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and whole[j]:
+            j += 1
+        if j - i >= _HEADLINE_RUN:
+            teaser[i:j] = [True] * (j - i)
+        i = j + 1
+    kept = [b for b, t in zip(blocks, teaser, strict=True) if not t]
     if sum(map(len, kept)) < 0.5 * sum(map(len, blocks)):
         return blocks
     return kept
