@@ -34,7 +34,7 @@ BYLINE_ROLE_LABELS = ("تحرير", "مراجعة", "ترجمة", "تقرير", 
 DATE_LABELS = (
     "نشر في", "نشر", "تم النشر", "تاريخ النشر", "نشر بتاريخ", "بتاريخ", "آخر تحديث", "تحديث",
     "تاريخ التحديث", "محدث", "Published", "Updated", "Last updated", "Posted", "Publié le",
-    "Mis à jour",
+    "Mis à jour", "Stand", "Aktualisiert", "Veröffentlicht",
 )  # fmt: skip
 
 # Headings over readers' comments, and the prompts of a comment form.
@@ -127,3 +127,17 @@ EXTERNAL_CONSENT = (
     "ihre einwilligung", "ihre zustimmung", "we ask for your permission", "your consent",
     "you agree", "نطلب إذنك", "نطلب موافقتك", "بموافقتك", "إذنك",
 )  # fmt: skip
+
+# A closing credit line: who reported, wrote, edited or translated the text («(إعداد محمد علي
+# للنشرة العربية - تحرير سها جادو)», Reporting by …; Editing by …, Redaktion: …).
+CREDIT_ROLES = (
+    "إعداد", "اعداد", "تحرير", "ترجمة", "تغطية", "شارك في التغطية", "ساهم في التغطية",
+    "شارك في إعداد التقرير", "ساهم في إعداد التقرير", "شارك في الإعداد", "ساهم في الإعداد",
+    "reporting by", "additional reporting by", "writing by", "editing by", "compiled by",
+    "reporting and writing by", "with reporting by", "with reports from", "with reporting from",
+    "redaktion", "schlussredaktion", "übersetzung", "mitarbeit", "mit material von",
+    "información de", "con información de", "reportage de", "édité par",
+)  # fmt: skip
+# «X contributed to this report», «X reported from Y»: a note on who else reported, closing it.
+CREDIT_NOTES = ("contributed to this report", "contributed reporting", "contributed to this story",
+                "reported from", "ساهم في هذا التقرير", "ساهمت في هذا التقرير")  # fmt: skip

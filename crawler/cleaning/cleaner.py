@@ -29,6 +29,7 @@ from crawler.cleaning.rules import (
     _player_word,
     _related_label,
     _share_line,
+    closing_credit,
 )
 from crawler.sites import Site
 
@@ -275,15 +276,22 @@ class _Cleaner:
         return not (line.words <= 5 and _BULLET.match(following.text))
 
     def _trailing_source(self) -> None:
-        """The text's last line, when it only names the source («المصدر: الجزيرة + وكالات»)."""
+        """The text's last lines, when they only name the source («المصدر: الجزيرة + وكالات»)
+        or credit who made it («(إعداد … - تحرير …)», Reporting by …; Editing by …)."""
         kept = [i for i, v in enumerate(self.verdict) if v is None]
-        if len(kept) < 2:
-            return
-        line = self.lines[kept[-1]]
-        match = _SOURCE_LINE.fullmatch(line.bare)
-        short = match is not None and Line.of(match["name"]).words <= 6
-        if short and not line.quoted and not _TERMINAL.search(line.text):
-            self.verdict[kept[-1]] = "source_line"
+        for _ in range(2):
+            if len(kept) < 2:
+                return
+            i = kept.pop()
+            line = self.lines[i]
+            match = _SOURCE_LINE.fullmatch(line.bare)
+            short = match is not None and Line.of(match["name"]).words <= 6
+            if short and not line.quoted and not _TERMINAL.search(line.text):
+                self.verdict[i] = "source_line"
+            elif closing_credit(line):
+                self.verdict[i] = "byline"
+            else:
+                return
 
     def _trailing_sections(self) -> None:
         if not self.rules.section_keys:

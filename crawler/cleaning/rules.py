@@ -21,6 +21,8 @@ from crawler.phrases import (
     COMMENT_POLICY,
     COMMENT_PROMPTS,
     COMMENT_WORDS,
+    CREDIT_NOTES,
+    CREDIT_ROLES,
     DATE_LABELS,
     EXTERNAL_CONSENT,
     EXTERNAL_CONTENT,
@@ -737,7 +739,7 @@ def _page_chrome(line: Line) -> bool:
 _BYLINE_LINE = re.compile(
     r"(?:(?:"
     + "|".join(_flex(w) for w in BYLINE_LABELS)
-    + r"|By|Par)\s*[:：\-–—]?|(?:"
+    + r"|By|Par|Von|Por|Door)\s*[:：\-–—]?|(?:"
     + "|".join(_flex(w) for w in BYLINE_ROLE_LABELS)
     + r")\s*[:：\-–—])\s*(?P<name>[^:：]{2,45}?)\s*[:：]?",
     re.I,
@@ -778,10 +780,36 @@ def _dateline_by(line: Line) -> bool:
     return outlet and all(_name_like(p.replace(".", " ")) for p in parts)
 
 
+# --- closing credits ----------------------------------------------------------------------------
+
+_CREDIT_ROLE = _alt(CREDIT_ROLES)
+_CREDIT_OPEN = re.compile(rf"{_CREDIT_ROLE} \S")
+_CREDIT_ROLE_RE = re.compile(rf"(?:^| ){_CREDIT_ROLE} ")
+_CREDIT_NOTE = re.compile(rf"^(?:\S+ ){{1,8}}{_alt(CREDIT_NOTES)}(?: |$)")
+# «… reported from» credits only names: "Peoples reported from New York", not "The agency …".
+_NAMES_REPORTED = re.compile(r"^(?:[A-Z][\w'’-]+,? (?:and )?){1,6}reported from ")
+
+
+def closing_credit(line: Line) -> bool:
+    """«(إعداد محمد علي للنشرة العربية - تحرير سها جادو)», Reporting by …; Editing by …,
+    «Redaktion: …», Peoples reported from New York…: who made the text, said after it."""
+    if line.quoted or line.words > 40:
+        return False
+    key = line.key
+    if _CREDIT_OPEN.match(key):
+        # One role and a name, or several roles; never a sentence that opens with the word.
+        roles = len(_CREDIT_ROLE_RE.findall(key))
+        return roles >= 2 or (line.words <= 8 and not line.text.rstrip(")]").endswith("."))
+    if line.words > 30 or not _CREDIT_NOTE.match(key):
+        return False
+    return "reported from" not in key or _NAMES_REPORTED.match(line.bare) is not None
+
+
 # --- source line ----------------------------------------------------------------------------------
 
 _SOURCE_LINE = re.compile(
-    rf"(?:{_flex('المصدر')}|{_flex('مصدر الخبر')}|{_flex('المصادر')}|Sources?)\s*[:：\-–—|]\s*"
+    rf"(?:{_flex('المصدر')}|{_flex('مصدر الخبر')}|{_flex('المصادر')}|Sources?|Quellen?|Fuentes?)"
+    r"\s*[:：\-–—|]\s*"
     r"(?P<name>\S.*)",
     re.I,
 )
@@ -827,7 +855,7 @@ _WEEKDAYS = (
 _DATE_LABELS = DATE_LABELS
 _TIME_WORDS = (
     "ص", "م", "صباحا", "مساء", "صباحًا", "مساءً", "AM", "PM", "GMT", "UTC", "GST", "بتوقيت",
-    "القاهرة", "مكة", "المكرمة", "غرينتش", "جرينتش", "الساعة", "هـ", "ه",
+    "القاهرة", "مكة", "المكرمة", "غرينتش", "جرينتش", "الساعة", "هـ", "ه", "Uhr",
 )  # fmt: skip
 _DATE_TOKEN = (
     rf"(?:{_alt(_WEEKDAYS)}|{_alt(MONTH_NAMES)}|{_alt(_DATE_LABELS)}|{_alt(_TIME_WORDS)}|\d+)"
