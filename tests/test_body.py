@@ -290,3 +290,25 @@ def test_a_list_of_linked_headlines_inside_the_text_leaves_it() -> None:
     body = extract("https://news.example.net/2024/05/12/harvest", page).body
     assert body.split("\n\n")[:4] == LINES + MORE
     assert not any(h in body.split("\n\n") for h in headlines)
+
+
+def test_a_biography_of_the_author_closing_the_text_leaves_it() -> None:
+    bio = "سامر خليل صحفي مصري يغطي شؤون الزراعة والري منذ عشر سنوات، وعمل مراسلا في عدة صحف عربية."
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "بدء موسم حصاد القمح",
+        "author": {"@type": "Person", "name": "سامر خليل"},
+    }
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES + MORE)
+    # The same name in running text, saying what someone else did, is not a biography.
+    quoted = "وقال المزارع سامر خليل إن الحصاد بدأ مبكرا في قريته هذا العام بسبب الحر الشديد."
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title>'
+        f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+        f"</head><body><article><h1>بدء موسم حصاد القمح</h1><p>{quoted}</p>{paragraphs}"
+        f"<p>{bio}</p></article></body></html>"
+    )
+    article = extract("https://news.example.net/2024/05/12/harvest", page)
+    assert article.authors == ["سامر خليل"]
+    assert article.body.split("\n\n") == [quoted, *LINES, *MORE]

@@ -277,12 +277,47 @@ def _meta_line(block: str) -> list[str] | None:
 
 
 def _drop_author_card(blocks: list[str], authors: list[str]) -> list[str]:
-    """An author box closing the text (the author's name, then a short biography) goes."""
+    """An author box closing the text (the author's name, then a short biography; or a
+    biography naming the author: «سامر خليل صحفي يغطي …», "Jane Doe is a reporter …") goes."""
     names = set(authors)
+    total = sum(map(len, blocks))
     for i in range(max(0, len(blocks) - 3), len(blocks)):
-        if blocks[i] in names and i > 0:
+        card = blocks[i] in names or _biography(blocks[i], authors)
+        if i > 0 and card and sum(map(len, blocks[i:])) < 0.4 * total:
             return blocks[:i]
     return blocks
+
+
+# After the author's name, a biography goes on with what the writer is or does.
+_BIO_VERB = re.compile(
+    r"(?:is|ist|est|es|è|has|hat|covers|writes|schreibt|berichtet|arbeitet|joined|was|war"
+    r"|هو|هي|صحفي|صحفية|كاتب|كاتبة|مراسل|مراسلة|يعمل|تعمل|محرر|محررة|باحث|باحثة)\b"
+)
+# The trade a biography names when it calls the writer by one name only.
+_BIO_TRADE = re.compile(
+    r"journalist|reporter|correspondent|editor|writer|columnist|Korrespondent|Reporter|Redakteur"
+    r"|Journalist|صحفي|صحافي|مراسل|محرر|كاتب",
+)
+
+
+def _biography(block: str, authors: list[str]) -> bool:
+    """A short paragraph about one of the authors: the full name within its first words, or
+    one of the names with the writer's trade, then what the writer is or does."""
+    if len(block.split()) > 90:
+        return False
+    for author in authors:
+        parts = author.split()
+        if len(parts) < 2:
+            continue
+        for name in {author, parts[0], parts[-1]}:
+            at = block.find(name + " ")
+            if at < 0 or not _BIO_VERB.match(block, at + len(name) + 1):
+                continue
+            if name == author and len(block[:at].split()) <= 6:
+                return True
+            if len(name) >= 3 and _BIO_TRADE.search(block):
+                return True
+    return False
 
 
 # Headings over readers' comments, however the section is marked up.
