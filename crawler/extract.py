@@ -23,6 +23,7 @@ from crawler.fields.body import (
     _take_bylines,
     _with_printed_summary,
     choose_body,
+    drop_fact_boxes,
     drop_link_teasers,
     plain_markup,
 )
@@ -152,6 +153,7 @@ def extract(
     if chosen is not None and chosen.source == "json-ld":
         blocks = plain_markup(blocks)
     blocks = drop_link_teasers(doc, blocks)
+    blocks = drop_fact_boxes(doc, blocks)
     if blocks and description:
         blocks = _with_printed_summary(doc, blocks, description, {title, title_sel})
     body = join_blocks(blocks)

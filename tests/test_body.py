@@ -312,3 +312,20 @@ def test_a_biography_of_the_author_closing_the_text_leaves_it() -> None:
     article = extract("https://news.example.net/2024/05/12/harvest", page)
     assert article.authors == ["سامر خليل"]
     assert article.body.split("\n\n") == [quoted, *LINES, *MORE]
+
+
+def test_a_fact_box_beside_the_text_leaves_it() -> None:
+    facts = [
+        "المساحة المزروعة: 3.2 مليون فدان في المحافظات الجنوبية والوسطى",
+        "الإنتاج المتوقع: 9 ملايين طن بزيادة عن العام الماضي",
+        "سعر التوريد: 2000 جنيه للأردب الواحد من القمح المحلي",
+    ]
+    box = "".join(f"<p>{fact}</p>" for fact in facts)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1><p>{LINES[0]}</p><p>{LINES[1]}</p>"
+        f'<div class="article-factbox"><p>القمح في أرقام</p>{box}</div>'
+        f"<p>{MORE[0]}</p><p>{MORE[1]}</p></article></body></html>"
+    )
+    body = extract("https://news.example.net/2024/05/12/harvest", page).body
+    assert body.split("\n\n") == LINES + MORE

@@ -483,3 +483,26 @@ def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
     if sum(map(len, kept)) < 0.5 * sum(map(len, blocks)):
         return blocks
     return kept
+
+
+# A fact box beside the text (key figures, a background list, a product's specifications):
+# the page's aside, named so by its container, not the article's running text.
+_FACT_BOX = re.compile(r"fact-?box|info-?box|fakta|factfile|fact-?sheet", re.I)
+
+
+def drop_fact_boxes(doc: _Element, blocks: list[str]) -> list[str]:
+    """The blocks outside containers named as fact boxes; all of them when the boxes would
+    take nearly all of the text (a page that names its whole body so)."""
+    boxed: set[str] = set()
+    for el in _xpath("//body//*[@class or @id]")(doc):
+        if _FACT_BOX.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            found, _ = html_blocks(el)
+            boxed.update(found)
+    if not boxed:
+        return blocks
+    kept = [b for b in blocks if b not in boxed]
+    # A long box (a transcript, a timeline) may outweigh the text it accompanies; a box
+    # holding nearly all of it is the text itself.
+    if sum(map(len, kept)) < 0.25 * sum(map(len, blocks)):
+        return blocks
+    return kept
