@@ -141,3 +141,15 @@ CREDIT_ROLES = (
 # «X contributed to this report», «X reported from Y»: a note on who else reported, closing it.
 CREDIT_NOTES = ("contributed to this report", "contributed reporting", "contributed to this story",
                 "reported from", "ساهم في هذا التقرير", "ساهمت في هذا التقرير")  # fmt: skip
+
+# Labels over a box of other articles' links, beside the read-also labels of the cleaning rules;
+# and the openings of a «more from <section or site>» label.
+RELATED_LABELS = (
+    "قد يعجبك", "ربما يعجبك أيضا", "مقالات قد تعجبك", "ننصحك بقراءة", "إقرأ المزيد",
+    "Editor's picks", "Editors' picks", "Trending", "Trending now", "Popular", "Most popular",
+    "Up next", "You may also like", "You might also like", "Recommended for you",
+    "Auch interessant", "Mehr zum Thema", "Weitere Artikel", "Das könnte Sie auch interessieren",
+    "Lesen Sie auch", "Czytaj więcej", "Czytaj też", "Te puede interesar", "Más noticias",
+)  # fmt: skip
+RELATED_MORE_FROM = ("more from", "more on", "mehr aus", "mehr von", "mehr zu", "plus de",
+                     "más de", "المزيد من", "المزيد عن", "مزيد من")  # fmt: skip

@@ -30,6 +30,7 @@ from crawler.cleaning.rules import (
     _related_label,
     _share_line,
     closing_credit,
+    related_more_from,
 )
 from crawler.sites import Site
 
@@ -95,6 +96,8 @@ def _static_hit(line: Line, rules: Rules) -> _Hit | None:
             return _Hit(name)
     if _related_label(line):
         return _Hit("read_also", "headlines")
+    if related_more_from(line):
+        return _Hit("read_also", "more_headlines")
     masthead = _masthead(line, rules)
     if masthead:
         return masthead
@@ -237,9 +240,18 @@ class _Cleaner:
                     self.verdict[i] = "masthead"
                 pending = None
             if self.verdict[i] is not None:
-                if hit is not None and hit.follows == "headlines":
-                    pending = "headlines"
+                if hit is not None and hit.follows in ("headlines", "more_headlines"):
+                    teasers = self._teaser_run(i)
                     run, to_end = self._headline_run(i)
+                    if teasers:
+                        for j in teasers:
+                            self.verdict[j] = "read_also"
+                        continue
+                    if hit.follows == "more_headlines" and run < 2:
+                        self.verdict[i] = None
+                        previous = line
+                        continue
+                    pending = "headlines"
                     left = min(run, MAX_TRAILING_HEADLINES) if to_end else MAX_HEADLINES
                 elif hit is not None and hit.follows == "name":
                     pending = "name"
@@ -260,6 +272,20 @@ class _Cleaner:
                 self.verdict[i] = "repeated_line"
                 continue
             previous = line
+
+    def _teaser_run(self, start: int) -> list[int]:
+        """The lines after a related label when they run to the text's end as teasers: a
+        headline, then a line of summary, again and again (two pairs at least)."""
+        rest = [j for j in range(start + 1, len(self.lines)) if self.verdict[j] is None]
+        if len(rest) < 4 or len(rest) % 2 or len(rest) > 2 * MAX_TRAILING_HEADLINES:
+            return []
+        for n, j in enumerate(rest):
+            line = self.lines[j]
+            if line.words > 40 or (n % 2 == 0 and not headline_like(line)):
+                return []
+            if n % 2 == 1 and headline_like(line) and not sentence_like(line):
+                return []
+        return rest
 
     def _is_listed_headline(self, i: int, line: Line) -> bool:
         if _BULLET.match(line.text) and not sentence_like(line):

@@ -33,6 +33,8 @@ from crawler.phrases import (
     READER_MORE_LIKE_THIS,
     READER_PROMPT_ASKS,
     READER_PROMPT_OPENERS,
+    RELATED_LABELS,
+    RELATED_MORE_FROM,
     SHARE_PHRASES,
     SHARE_WORDS,
     SITE_WORDS,
@@ -594,7 +596,10 @@ _RELATED_LABELS = (
     "مقالات مقترحة", "أخبار مقترحة", "مقالات أخرى للكاتب", "مقالات للكاتب", "Lire aussi",
     "À lire aussi", "A lire aussi", "Voir aussi",
 )  # fmt: skip
-_RELATED_LABEL = re.compile(_alt(_RELATED_LABELS))
+_RELATED_LABEL = re.compile(_alt(_RELATED_LABELS + RELATED_LABELS))
+# «المزيد من <القسم>», "More from <site>": a label only over a list of at least two headlines
+# («المزيد من الضحايا» may be the text's own subheading).
+_MORE_FROM = re.compile(rf"{_alt(RELATED_MORE_FROM)}(?: \S+){{1,4}}")
 _STRONG_INLINE = ("اقرأ أيضا", "اقرأ كذلك", "اقرأ المزيد", "شاهد أيضا", "طالع أيضا", "طالع كذلك")
 # Labels that also open sentences («للمزيد من التفاصيل ...»): a label only before a separator.
 _WEAK_INLINE = (
@@ -618,6 +623,10 @@ _INLINE_WEAK = re.compile(
 
 def _related_label(line: Line) -> bool:
     return bool(_RELATED_LABEL.fullmatch(line.key))
+
+
+def related_more_from(line: Line) -> bool:
+    return not line.quoted and bool(_MORE_FROM.fullmatch(line.key))
 
 
 def _related_inline(line: Line) -> bool:
