@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, validate_record
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
@@ -272,13 +273,16 @@ def test_markdown_in_a_json_ld_body_reads_as_plain_text() -> None:
     ]
 
 
-def test_a_list_of_linked_headlines_inside_the_text_leaves_it() -> None:
+@pytest.mark.parametrize("kicker", ["", "<strong>محليات:</strong> "])
+def test_a_list_of_linked_headlines_inside_the_text_leaves_it(kicker: str) -> None:
     headlines = [
         "وزير الري يتفقد محطات الرفع في الدلتا",
         "ارتفاع أسعار الأسمدة قبل موسم الزراعة الصيفي",
         "الأرصاد تتوقع موجة حارة نهاية الأسبوع",
     ]
-    items = "".join(f'<li><a href="/news/{i}">{h}</a></li>' for i, h in enumerate(headlines))
+    items = "".join(
+        f'<li>{kicker}<a href="/news/{i}">{h}</a></li>' for i, h in enumerate(headlines)
+    )
     paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
     more = "".join(f"<p>{line}</p>" for line in MORE)
     page = (
@@ -289,7 +293,7 @@ def test_a_list_of_linked_headlines_inside_the_text_leaves_it() -> None:
     )
     body = extract("https://news.example.net/2024/05/12/harvest", page).body
     assert body.split("\n\n")[:4] == LINES + MORE
-    assert not any(h in body.split("\n\n") for h in headlines)
+    assert not any(h in block for h in headlines for block in body.split("\n\n")[:-1])
 
 
 def test_a_biography_of_the_author_closing_the_text_leaves_it() -> None:

@@ -462,6 +462,14 @@ _HEADLINE_CHARS = 15
 _HEADLINE_RUN = 3
 
 
+def _linked_item(block: str, links: set[str]) -> bool:
+    """The block is a link, or a kicker then a link: «<b>اقتصاد:</b> <a>headline</a>»."""
+    if block in links:
+        return True
+    head, sep, rest = block.partition(": ")
+    return bool(sep) and len(head.split()) <= 4 and rest in links and len(rest) >= _HEADLINE_CHARS
+
+
 def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
     """The blocks that are not another article's teaser: a long block whose whole text is
     inside one link, or a run of three or more blocks that are each a whole link (a list of
@@ -470,7 +478,7 @@ def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
     links = {" ".join(a.text_content().split()) for a in doc.iter("a")}
     long_links = [t for t in links if len(t) >= _TEASER_CHARS]
     teaser = [len(b) >= _TEASER_CHARS and any(b in t for t in long_links) for b in blocks]
-    whole = [len(b) >= _HEADLINE_CHARS and b in links for b in blocks]
+    whole = [len(b) >= _HEADLINE_CHARS and _linked_item(b, links) for b in blocks]
     i = 0
     while i < len(blocks):
         j = i
