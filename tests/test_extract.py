@@ -699,13 +699,61 @@ def test_authors_are_people_not_organizations() -> None:
         ],
     }
     assert run(page(ld_script(data), article_html())).authors == ["ليلى حسن", "عمر فاروق"]
-    # The site itself (its JSON-LD publisher, or its og:site_name) is never an author.
+
+
+def test_the_site_credited_as_author_stands_only_when_nobody_else_is_named() -> None:
     site = {"@type": "Organization", "name": "موقع الأخبار"}
-    data.update(author=site, publisher=site)
-    assert run(page(ld_script(data), article_html())).authors == []
+    data = {**NEWS_ARTICLE, "author": site, "publisher": site}
+    # A staff piece: the page credits the site itself, and says so.
+    assert run(page(ld_script(data), article_html())).authors == ["موقع الأخبار"]
     del data["publisher"]
     head = ld_script(data) + '<meta property="og:site_name" content="موقع الأخبار">'
-    assert run(page(head, article_html())).authors == []
+    assert run(page(head, article_html())).authors == ["موقع الأخبار"]
+    # The same credit in the author meta tag.
+    head = (
+        '<meta property="og:site_name" content="موقع الأخبار">'
+        '<meta name="author" content="موقع الأخبار">'
+    )
+    assert run(page(head, article_html())).authors == ["موقع الأخبار"]
+    # Beside a named writer the site is no author.
+    data["author"] = [{"@type": "Person", "name": "ليلى حسن"}, site]
+    assert run(
+        page(head.replace('name="author"', 'name="x"') + ld_script(data), article_html())
+    ).authors == ["ليلى حسن"]
+    # The site's name in its own publisher object, never declared as author: no author.
+    data = {**NEWS_ARTICLE, "publisher": site}
+    data.pop("author", None)
+    assert run(page(ld_script(data), article_html())).authors == []
+
+
+def test_what_follows_the_site_in_one_author_credit_is_a_place_not_writers() -> None:
+    head = (
+        '<meta property="og:site_name" content="موقع الأخبار">'
+        '<meta name="author" content="موقع الأخبار، القاهرة، مصر">'
+    )
+    assert run(page(head, article_html())).authors == ["موقع الأخبار"]
+
+
+def article_with(extra: str) -> str:
+    return article_html().replace("<main><article>", f"<main><article>{extra}")
+
+
+def test_a_bare_microdata_author_and_a_yoast_written_by_tag_are_read() -> None:
+    html = page("", article_with('<p class="meta"><span itemprop="author">سارة عادل</span></p>'))
+    assert run(html).authors == ["سارة عادل"]
+    head = '<meta name="twitter:misc:Written by" content="محمود سامي">'
+    assert run(page(head, article_html())).authors == ["محمود سامي"]
+
+
+def test_a_byline_linking_to_the_writers_archive_names_the_writer() -> None:
+    byline = '<p class="meta">بقلم <a href="/author/sara-adel/">سارة عادل</a></p>'
+    assert run(page("", article_with(byline))).authors == ["سارة عادل"]
+    # A sidebar of columnists links to many writers: a list, not the byline.
+    sidebar = "".join(
+        f'<li><a href="/writers/{n}">كاتب رقم {w}</a></li>'
+        for n, w in enumerate(["أول", "ثان", "ثالث", "رابع"])
+    )
+    assert run(page("", article_with(f"<ul>{sidebar}</ul>"))).authors == []
 
 
 def test_an_agency_credited_as_author_stands_when_no_person_is_named() -> None:

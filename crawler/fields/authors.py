@@ -30,7 +30,7 @@ MAX_NAME_WORDS = 6
 # Name schemes of other formats, read as authors too (Cxense, Parse.ly, Sailthru, Dublin Core).
 _META_AUTHORS = (
     "author", "article:author", "og:article:author", "cxenseparse:author", "parsely-author",
-    "sailthru.author", "dc.creator", "dcterms.creator", "dcsext.author",
+    "sailthru.author", "dc.creator", "dcterms.creator", "dcsext.author", "twitter:misc:written by",
 )  # fmt: skip
 ORGANIZATION_TYPES = {"organization", "newsmediaorganization", "corporation", "newsagency"}
 
@@ -74,8 +74,8 @@ def authors(
     site_names: Iterable[str] = (),
 ) -> tuple[list[str], list[str]]:
     """The people named as authors (JSON-LD's, else author meta tags, else the page's byline
-    elements), and the organizations JSON-LD names as authors (agencies), which stand as
-    authors only when no person is named anywhere; the site itself is neither."""
+    elements), and the organizations the page credits as authors (agencies, else the site
+    itself), which stand as authors only when no person is named anywhere."""
     # Selection is the body code's, which imports this module.
     from crawler.page import _css
 
@@ -86,8 +86,20 @@ def authors(
     people: list[str] = []
     organizations: list[str] = []
 
-    def sort(names: Iterable[str]) -> None:
-        people.extend(n for n in names if _fold(n) not in own)
+    # The site credited as author («BBC News عربي» in JSON-LD, «DER SPIEGEL» in the author
+    # meta tag): a staff piece's byline, kept last, for when the page names nobody else.
+    credited: list[str] = []
+
+    def sort(names: Iterable[str], declared: bool = False) -> None:
+        for name in names:
+            if _fold(name) not in own:
+                people.append(name)
+                continue
+            if declared:
+                credited.append(name)
+            # What follows the site's own name in one credit is its place or desk
+            # («hessenschau.de, Frankfurt, Germany»), not more writers.
+            break
 
     agencies: list[str] = []
     for item in _items(ld.get("author")):
@@ -95,22 +107,24 @@ def authors(
             name = _person_name(item)
             types = ld_types(item)
             if name and types & ORGANIZATION_TYPES:
-                names = [n for n in split_names(name) if _fold(n) not in own]
+                names = split_names(name)
+                credited.extend(n for n in names if _fold(n) in own)
+                names = [n for n in names if _fold(n) not in own]
                 # A plain Organization beside the writers: an agency («SDA», «واس») credited
                 # with them.
                 if types == {"organization"}:
                     agencies.extend(names)
                 organizations.extend(names)
             elif name:
-                sort(split_names(name))
+                sort(split_names(name), declared=True)
         elif isinstance(item, str):
-            sort(split_names(item))
+            sort(split_names(item), declared=True)
     if people:
         people.extend(agencies)
     if not people:
         for values in _meta_authors(meta):
             for value in values:
-                sort(split_names(value))
+                sort(split_names(value), declared=True)
             if people:
                 break
     if not people:
@@ -119,10 +133,19 @@ def authors(
             if len(text) <= 80:
                 sort(split_names(text))
     if not people and not selector:
+        # A bare microdata credit, «<span itemprop="author">srf/hosb;kesm</span>»: a leaf, so
+        # never an author card with its biography.
+        for el in doc.xpath(_LEAF_AUTHOR):
+            text = normalize_line(el.text_content())
+            if len(text) <= 80:
+                sort(split_names(text))
+    if not people and not selector:
+        sort(_archive_link_names(doc))
+    if not people and not selector:
         for el in _byline_elements(doc):
             # Named by class alone, the element must read as people's names.
             sort(n for n in split_names(normalize_line(el.text_content())) if _person_like(n))
-    return _unique(people), _unique(organizations)
+    return _unique(people), _unique(organizations or credited)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -230,6 +253,37 @@ def _person_name(item: dict[str, Any]) -> str | None:
 
 def _fold(value: str) -> str:
     return re.sub(r"[\W_]+", "", normalize_for_matching(value))
+
+
+_LEAF_AUTHOR = "//body//*[@itemprop='author'][not(*)]"
+
+# A link to a writer's archive page: «/author/name/», «/autoren/name/max-kolter», «/writers/12».
+_ARCHIVE_PATH = re.compile(
+    r"/(?:author|authors|autor|autoren|auteur|autore|writer|writers|columnist|kuttab|katib)/[^/?#]+",
+    re.I,
+)
+_ARCHIVE_LINKS = (
+    "//body//a[contains(@href,'/author') or contains(@href,'/autor') or contains(@href,'/auteur')"
+    " or contains(@href,'/writer') or contains(@href,'/columnist') or contains(@href,'/kuttab')"
+    " or contains(@href,'/katib')]"
+)
+
+
+def _archive_link_names(doc: _Element) -> list[str]:
+    """The writers a byline links to their archive pages; none when the page links to more
+    than two writers (a columnists' list or a sidebar of opinion pieces, not a byline)."""
+    from crawler.fields.dates import outside_article
+
+    targets: dict[str, str] = {}
+    for a in doc.xpath(_ARCHIVE_LINKS):
+        href = a.get("href", "")
+        match = _ARCHIVE_PATH.search(href)
+        if not match or outside_article(a) or any(outside_article(x) for x in a.iterancestors()):
+            continue
+        name = normalize_line(a.text_content())
+        if name and _person_like(_AUTHOR_PREFIX.sub("", name)):
+            targets.setdefault(match.group(0).lower(), _AUTHOR_PREFIX.sub("", name))
+    return list(targets.values()) if len(targets) <= 2 else []
 
 
 # Bylines as common templates mark them, for sites without an author selector.
