@@ -498,9 +498,20 @@ def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
 _FACT_BOX = re.compile(r"fact-?box|info-?box|fakta|factfile|fact-?sheet", re.I)
 
 
+def _names(doc: _Element) -> list[str]:
+    """Every class and id value in the body (plain strings: no parent links to build)."""
+    compiled = getattr(_LOCAL, "names", None)
+    if compiled is None:
+        compiled = _LOCAL.names = etree.XPath("//body//@class | //body//@id", smart_strings=False)
+    return compiled(doc)
+
+
 def drop_fact_boxes(doc: _Element, blocks: list[str]) -> list[str]:
     """The blocks outside containers named as fact boxes; all of them when the boxes would
     take nearly all of the text (a page that names its whole body so)."""
+    # One test over all the names first: most pages have no such box to walk to.
+    if not _FACT_BOX.search(" ".join(_names(doc))):
+        return blocks
     boxed: set[str] = set()
     for el in _xpath("//body//*[@class or @id]")(doc):
         if _FACT_BOX.search(f"{el.get('class', '')} {el.get('id', '')}"):
