@@ -278,9 +278,20 @@ def _media_player(line: Line) -> bool:
     return bool(_PLAYER_STRONG_RE.search(key)) or len(_PLAYER_AR_RE.findall(key)) >= 2
 
 
+# The player's fallback message broken over lines: "… upgrading to a web / browser that /
+# supports HTML5 / video", «… تحديث / متصفحك إلى إصدار / يدعم HTML5».
+_PLAYER_FRAGMENT = re.compile(
+    r"(?:(?:a )?(?:web )?browser(?: that)?|(?:that )?supports? html5(?: video)?|html5(?: video)?"
+    rf"|{_alt(('متصفحك', 'متصفح', 'يدعم', 'إلى إصدار أحدث'))}(?: \S+){{0,2}}(?: html5)?)"
+)
+
+
 def _player_word(line: Line) -> bool:
-    """Made only of player words (one of them an Arabic control word), or a bare clock time."""
-    if _CLOCK_ONLY.fullmatch(line.text):
+    """Made only of player words (one of them an Arabic control word), a bare clock time, or a
+    piece of the player's fallback message."""
+    if _CLOCK_ONLY.fullmatch(line.text) or _PLAYER_FRAGMENT.fullmatch(line.key):
+        return True
+    if line.words == 1 and _PLAYER_LINE.fullmatch(line.key):
         return True
     return bool(_PLAYER_LINE.fullmatch(line.key) and _PLAYER_AR_RE.search(line.key))
 
