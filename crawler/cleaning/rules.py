@@ -282,7 +282,7 @@ def _media_player(line: Line) -> bool:
 # supports HTML5 / video", «… تحديث / متصفحك إلى إصدار / يدعم HTML5».
 _PLAYER_FRAGMENT = re.compile(
     r"(?:(?:a )?(?:web )?browser(?: that)?|(?:that )?supports? html5(?: video)?|html5(?: video)?"
-    rf"|{_alt(('متصفحك', 'متصفح', 'يدعم', 'إلى إصدار أحدث'))}(?: \S+){{0,2}}(?: html5)?)"
+    rf"|{_alt(('متصفحك', 'متصفح', 'يدعم', 'إلى إصدار أحدث'))}(?: \S+){{0,3}})"
 )
 
 
