@@ -408,7 +408,7 @@ _NEWSLETTER_NAME = re.compile(
 )
 _SIGN_UP = re.compile(
     r"\b(?:sign(?:ing)? up|subscrib\w*|abonnier\w*|anmelden|hier entlang|inscri\w*|suscrib\w*"
-    r"|in your inbox)\b|" + _alt(("اشترك", "اشتركي", "اشتركوا", "سجل", "سجلي", "بريدك"))
+    r"|in your inbox|postfach)\b|" + _alt(("اشترك", "اشتركي", "اشتركوا", "سجل", "سجلي", "بريدك"))
 )
 _READER_ADDRESS = re.compile(
     r"\b(?:our|your|you|unser\w*|sie|ihr\w*|nuestr\w*|tu|notre|votre)\b|"
@@ -416,8 +416,21 @@ _READER_ADDRESS = re.compile(
 )
 
 
+# The consent under a sign-up form: "By providing your email address, you agree to …",
+# «بتسجيلك في النشرة فإنك توافق على …».
+_SIGN_UP_CONSENT = re.compile(
+    r"by (?:providing|entering|submitting|signing up|subscribing)(?: with)?(?: your email)?.* "
+    r"(?:agree|accept|consent)|"
+    + _alt(("بتسجيلك", "بالتسجيل", "باشتراكك", "بإدخال بريدك"))
+    + " .*"
+    + _alt(("توافق", "فإنك توافق", "أنت توافق"))
+)
+
+
 def _newsletter_box(line: Line) -> bool:
     key = line.key
+    if line.words <= 35 and _SIGN_UP_CONSENT.match(key):
+        return True
     return bool(
         line.words <= 35
         and _NEWSLETTER_NAME.search(key)
@@ -621,7 +634,7 @@ _INLINE_STRONG = re.compile(
     "(?:" + "|".join(_flex(p) for p in _STRONG_INLINE) + r"|read also|also read|read more"
     # The same label on European sites an Arabic-news crawl also meets (agencies, partners).
     r"|lesen sie auch|les også|læs også|läs också|lees ook|lea también|leia também"
-    r"|leggi anche|czytaj (?:też|także|również))"
+    r"|leggi anche|czytaj (?:też|także|również)|zum artikel|mehr zum thema)"
     r"(?!\w)\s*[:：\-–—|.،»>]*\s*(?P<rest>\S.*)",
     re.IGNORECASE,
 )
@@ -640,10 +653,21 @@ def related_more_from(line: Line) -> bool:
     return not line.quoted and bool(_MORE_FROM.fullmatch(line.key))
 
 
+# A teaser of another article: its summary, then the link word («… المزيد», "… more").
+_TEASER_MORE = re.compile(
+    r"[.!?؟»\"”…]\s*(?:mehr|more|read more|weiterlesen|lire la suite|leer más|"
+    + "|".join(_flex(p) for p in ("المزيد", "اقرأ المزيد", "للمزيد"))
+    + r")$",
+    re.IGNORECASE,
+)
+
+
 def _related_inline(line: Line) -> bool:
     """«اقرأ أيضا: <headline>» on one line; a sentence that merely starts so stays."""
     if line.quoted:
         return False
+    if line.words <= 60 and _TEASER_MORE.search(line.text):
+        return True
     match = _INLINE_STRONG.fullmatch(line.bare) or _INLINE_WEAK.fullmatch(line.bare)
     if not match:
         return False
