@@ -333,3 +333,27 @@ def test_a_fact_box_beside_the_text_leaves_it() -> None:
     )
     body = extract("https://news.example.net/2024/05/12/harvest", page).body
     assert body.split("\n\n") == LINES + MORE
+
+
+def test_a_table_of_contents_linking_into_the_page_leaves_the_text() -> None:
+    sections = ["مواعيد الحصاد", "أسعار التوريد", "نصائح للمزارعين"]
+    contents = "".join(f'<li><a href="#s{i}">{name}</a></li>' for i, name in enumerate(sections))
+    text = "".join(
+        f'<h2 id="s{i}">{name}</h2><p>{line}</p>'
+        for i, (name, line) in enumerate(zip(sections, [*LINES, MORE[0]], strict=True))
+    )
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1><p>{MORE[1]}</p><p>محتويات المقال</p>"
+        f"<ul>{contents}</ul>{text}</article></body></html>"
+    )
+    record = extract_record("https://news.example.net/2024/05/12/harvest", page.encode())
+    assert record["body"].split("\n\n") == [
+        MORE[1],
+        sections[0],
+        LINES[0],
+        sections[1],
+        LINES[1],
+        sections[2],
+        MORE[0],
+    ]

@@ -685,7 +685,8 @@ _CHROME_PHRASES = (
     "Leave a comment", "Loading", "جاري التحميل", "جار التحميل", "طالع المزيد", "عرض المزيد",
     "تحميل المزيد", "Load more", "Show more", "صورة أرشيفية", "صورة تعبيرية", "صورة من الأرشيف",
     "أرشيفية", "تعبيرية", "Click here", "اضغط هنا للمزيد", "النشرة البريدية", "النشرة الإخبارية",
-    "Newsletter",
+    "Newsletter", "Table of contents", "Inhaltsverzeichnis", "محتويات المقال", "جدول المحتويات",
+    "فهرس المحتويات", "محتويات الموضوع",
 )  # fmt: skip
 _CHROME = re.compile(rf"(?:\d+ )?{_alt(_CHROME_PHRASES)}(?: \d+)?")
 _COMMENT_COUNT = re.compile(

@@ -470,23 +470,40 @@ def _linked_item(block: str, links: set[str]) -> bool:
     return bool(sep) and len(head.split()) <= 4 and rest in links and len(rest) >= _HEADLINE_CHARS
 
 
+def _contents_entry(block: str, anchors: list[str]) -> bool:
+    """An entry of the text's table of contents: a link to a place in the page itself,
+    with at most a few words after it."""
+    return len(block.split()) <= 15 and any(block.startswith(a) for a in anchors)
+
+
 def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
     """The blocks that are not another article's teaser: a long block whose whole text is
     inside one link, or a run of three or more blocks that are each a whole link (a list of
-    headlines). All blocks stay when such links would take most of the text (a page that
-    links its own paragraphs)."""
-    links = {" ".join(a.text_content().split()) for a in doc.iter("a")}
+    headlines, a table of contents). All blocks stay when such links would take most of the
+    text (a page that links its own paragraphs)."""
+    links: set[str] = set()
+    anchors: list[str] = []
+    for a in doc.iter("a"):
+        text = " ".join(a.text_content().split())
+        links.add(text)
+        if (a.get("href") or "").startswith("#") and len(text) >= 3:
+            anchors.append(text)
     long_links = [t for t in links if len(t) >= _TEASER_CHARS]
     teaser = [len(b) >= _TEASER_CHARS and any(b in t for t in long_links) for b in blocks]
-    whole = [len(b) >= _HEADLINE_CHARS and _linked_item(b, links) for b in blocks]
+    whole = [
+        (len(b) >= _HEADLINE_CHARS and _linked_item(b, links)) or _contents_entry(b, anchors)
+        for b in blocks
+    ]
     i = 0
     while i < len(blocks):
         j = i
-        while j < len(blocks) and whole[j]:
+        # A block repeating one of the run is the first section's own heading after the
+        # table of contents: the run ends before it.
+        while j < len(blocks) and whole[j] and blocks[j] not in blocks[i:j]:
             j += 1
         if j - i >= _HEADLINE_RUN:
             teaser[i:j] = [True] * (j - i)
-        i = j + 1
+        i = max(j, i + 1)
     kept = [b for b, t in zip(blocks, teaser, strict=True) if not t]
     if sum(map(len, kept)) < 0.5 * sum(map(len, blocks)):
         return blocks
