@@ -918,8 +918,9 @@ _READING_TIME = re.compile(
 
 
 def _dateline(line: Line) -> bool:
-    """Only a date or a time, with weekday, month names, labels and zone words around it."""
-    if line.quoted or line.words > 24:
+    """Only a date or a time, with weekday, month names, labels and zone words around it; a
+    date ending with a colon leads into what follows (an entry of a timeline) and stays."""
+    if line.quoted or line.words > 24 or line.text.endswith((":", "：")):
         return False
     key = line.key
     if _AGO.fullmatch(key) or _READING_TIME.fullmatch(key):
