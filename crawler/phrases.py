@@ -153,3 +153,18 @@ RELATED_LABELS = (
 )  # fmt: skip
 RELATED_MORE_FROM = ("more from", "more on", "mehr aus", "mehr von", "mehr zu", "plus de",
                      "más de", "المزيد من", "المزيد عن", "مزيد من")  # fmt: skip
+
+# «نريد أن نسمع منك»: the page asking for its readers' stories, alone as a prompt's opening.
+READER_PROMPT_HEAR = ("we want to hear from you", "we'd love to hear from you",
+                      "نريد أن نسمع منك", "يهمنا رأيك")  # fmt: skip
+
+# A closing biography: what the writer is or does right after the name, and the trades it names.
+BIO_VERBS = (
+    "is", "ist", "est", "es", "è", "has", "hat", "covers", "writes", "schreibt", "berichtet",
+    "arbeitet", "joined", "was", "war", "هو", "هي", "صحفي", "صحفية", "كاتب", "كاتبة", "مراسل",
+    "مراسلة", "يعمل", "تعمل", "محرر", "محررة", "باحث", "باحثة",
+)  # fmt: skip
+BIO_TRADES = (
+    "journalist", "reporter", "correspondent", "editor", "writer", "columnist", "Korrespondent",
+    "Reporter", "Redakteur", "Journalist", "صحفي", "صحافي", "مراسل", "محرر", "كاتب",
+)  # fmt: skip

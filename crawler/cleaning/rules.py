@@ -32,6 +32,7 @@ from crawler.phrases import (
     READER_COMMENTS,
     READER_MORE_LIKE_THIS,
     READER_PROMPT_ASKS,
+    READER_PROMPT_HEAR,
     READER_PROMPT_OPENERS,
     RELATED_LABELS,
     RELATED_MORE_FROM,
@@ -474,11 +475,7 @@ def _paywall(line: Line) -> bool:
 
 _PROMPT_OPENER = re.compile(rf"{_alt(READER_PROMPT_OPENERS)}(?: |$)")
 _PROMPT_ASK = re.compile(rf"(?:^| ){_alt(READER_PROMPT_ASKS)}(?: |$)")
-_PROMPT_HEAR = re.compile(
-    _alt(
-        ("we want to hear from you", "we'd love to hear from you", "نريد أن نسمع منك", "يهمنا رأيك")
-    )
-)
+_PROMPT_HEAR = re.compile(_alt(READER_PROMPT_HEAR))
 _MORE_LIKE_THIS = re.compile(_alt(READER_MORE_LIKE_THIS))
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 

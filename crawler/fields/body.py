@@ -17,7 +17,7 @@ from crawler.dates import parse_date
 from crawler.fields.authors import place_byline, split_names
 from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
 from crawler.fields.jsonld import unescape
-from crawler.phrases import BYLINE_LABELS, COMMENT_HEADINGS
+from crawler.phrases import BIO_TRADES, BIO_VERBS, BYLINE_LABELS, COMMENT_HEADINGS
 from crawler.text import normalize_line
 
 # ------------------------------------------------------------------------------------------------
@@ -289,15 +289,9 @@ def _drop_author_card(blocks: list[str], authors: list[str]) -> list[str]:
 
 
 # After the author's name, a biography goes on with what the writer is or does.
-_BIO_VERB = re.compile(
-    r"(?:is|ist|est|es|è|has|hat|covers|writes|schreibt|berichtet|arbeitet|joined|was|war"
-    r"|هو|هي|صحفي|صحفية|كاتب|كاتبة|مراسل|مراسلة|يعمل|تعمل|محرر|محررة|باحث|باحثة)\b"
-)
+_BIO_VERB = re.compile(rf"(?:{'|'.join(map(re.escape, BIO_VERBS))})\b")
 # The trade a biography names when it calls the writer by one name only.
-_BIO_TRADE = re.compile(
-    r"journalist|reporter|correspondent|editor|writer|columnist|Korrespondent|Reporter|Redakteur"
-    r"|Journalist|صحفي|صحافي|مراسل|محرر|كاتب",
-)
+_BIO_TRADE = re.compile("|".join(map(re.escape, BIO_TRADES)))
 
 
 def _biography(block: str, authors: list[str]) -> bool:
