@@ -1,6 +1,8 @@
 """Generic extraction on unseen templates: generates local news sites in several templates (a
 blog, a portal with JSON-LD and a summary box, a ``<div>`` + ``<br>`` layout, an old table layout
-with short articles written in ``<td>`` + ``<br>`` runs and no ``<p>``), crawls each with the
+with short articles written in ``<td>`` + ``<br>`` runs and no ``<p>``, a magazine with
+inline «اقرأ أيضا» links, ad slots, captions, tags and an author box, and a Levantine portal
+with paired month names, subheadings and teaser cards), crawls each with the
 ``news`` spider on 127.0.0.1 and prints, per template, articles found, extra records, body F1
 (word 4-grams), titles and dates right, and the body F1 of extraction run on every article page
 (found by the crawl or not). The text is built from a small word list of our own."""
@@ -13,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +44,15 @@ class Story:
     title: str
     date: str
     paragraphs: list[str]
+    headings: dict[int, str] = field(default_factory=dict)
+    """Subheadings printed before the paragraph of that index: part of the text too."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(
+            f"{self.headings[k]}\n{p}" if k in self.headings else p
+            for k, p in enumerate(self.paragraphs)
+        )
 
 
 def story(n: int, short: bool) -> Story:
@@ -126,11 +137,67 @@ def table(s: Story) -> tuple[str, str]:
     )  # fmt: skip
 
 
+def magazine(s: Story) -> tuple[str, str]:
+    day = int(s.date[-2:])
+    printed = f"الأحد {day} نوفمبر 2026 - 10:30 ص"
+    parts = []
+    for k, p in enumerate(s.paragraphs):
+        parts.append(f"<p>{p}</p>")
+        if k == 1:
+            parts.append(
+                f'<div class="read-also"><strong>اقرأ أيضا:</strong> <a href="/mag/{s.n + 1}">'
+                "عنوان خبر آخر من الموقع نفسه</a></div>"
+                '<div class="ad-slot">إعلان</div>'
+                '<figure><img src="/i/1.jpg" alt="صورة أرشيفية"><figcaption>صورة أرشيفية'
+                "</figcaption></figure>"
+            )
+    tags = "".join(f'<a href="/tag/{t}">{t}</a>' for t in ("الحكومة", "المزارعين"))
+    return f"/mag/{s.n}", page(
+        f'<title>{s.title} - مجلة الأخبار</title><meta property="og:title" content="{s.title} - '
+        'مجلة الأخبار"><meta property="og:site_name" content="مجلة الأخبار">',
+        '<div class="topbar"><a href="/">مجلة الأخبار</a> <a href="/mag/0">محليات</a></div>'
+        f'<section class="story"><div class="kicker">محليات</div><h1>{s.title}</h1>'
+        f'<div class="story-meta"><span class="writer">كتب: سامي الشريف</span> '
+        f'<span class="time">{printed}</span></div>'
+        '<div class="share"><a>فيسبوك</a> <a>تويتر</a> <a>نسخ الرابط</a></div>'
+        f'<div class="story-text">{"".join(parts)}</div><div class="tags">{tags}</div>'
+        '<div class="author-box"><p>سامي الشريف صحفي متخصص في الشؤون المحلية ويكتب منذ عشر '
+        "سنوات في المجلة عن قضايا المدن والقرى.</p></div></section>"
+        '<div class="fb-comments">التعليقات تعبر عن رأي أصحابها ولا تعبر عن رأي الموقع</div>',
+    )  # fmt: skip
+
+
+def levant(s: Story) -> tuple[str, str]:
+    day = int(s.date[-2:])
+    printed = f"{day} تشرين الثاني / نوفمبر 2026 09:22 مساءً"
+    s.headings[2] = f"عنوان فرعي للخبر رقم {s.n}"
+    text = "".join(
+        (f"<h2>{s.headings[k]}</h2>" if k in s.headings else "") + f"<p>{p}</p>"
+        for k, p in enumerate(s.paragraphs)
+    )
+    teasers = "".join(
+        f'<div class="card"><a href="/node/{9000 + (s.n + k) % 30}"><h3>خبر ذو صلة رقم {k}</h3>'
+        "</a><p>ملخص قصير للخبر ذي الصلة يظهر تحت العنوان في صندوق المزيد.</p></div>"
+        for k in (1, 2, 3)
+    )
+    return f"/node/{9000 + s.n}", page(
+        f"<title>{s.title} | شبكة المشرق</title>",
+        '<div class="region-header"><a href="/">شبكة المشرق</a></div>'
+        f'<div class="node"><h1 class="page-title">{s.title}</h1>'
+        f'<div class="submitted">{printed}</div>'
+        f'<div class="field-name-body"><div class="field-item">{text}</div></div></div>'
+        f'<div class="block-more"><h2>المزيد من محليات</h2>{teasers}</div>'
+        '<div class="region-footer">© 2026 شبكة المشرق</div>',
+    )  # fmt: skip
+
+
 TEMPLATES: dict[str, tuple[Callable[[Story], tuple[str, str]], bool]] = {
     "blog": (blog, False),
     "portal": (portal, False),
     "div+br": (divbr, False),
     "table (short)": (table, True),
+    "magazine": (magazine, False),
+    "levant": (levant, False),
 }
 
 
@@ -167,7 +234,7 @@ def _direct_f1(
     tp = fp = fn = 0
     for path, s in stories.items():
         record = extract_record(origin + path, pages[path][1])
-        truth = shingles(tokens("\n".join(s.paragraphs)))
+        truth = shingles(tokens(s.text))
         got = shingles(tokens(str(record.get("body") or "")))
         common = sum((truth & got).values())
         tp, fp, fn = tp + common, fp + sum(got.values()) - common, fn + sum(truth.values()) - common
@@ -209,7 +276,7 @@ def main() -> None:
                 continue
             found += path not in seen
             seen.add(path)
-            truth = shingles(tokens("\n".join(s.paragraphs)))
+            truth = shingles(tokens(s.text))
             got = shingles(tokens(str(record.get("body") or "")))
             common = sum((truth & got).values())
             tp, fp, fn = (
@@ -220,11 +287,7 @@ def main() -> None:
             titles += record.get("title") == s.title
             dates += str(record.get("published_at") or "")[:10] == s.date
         missed = len(stories) - found
-        fn += sum(
-            sum(shingles(tokens("\n".join(stories[p].paragraphs))).values())
-            for p in stories
-            if p not in seen
-        )
+        fn += sum(sum(shingles(tokens(stories[p].text)).values()) for p in stories if p not in seen)
         f1 = 2 * tp / max(1, 2 * tp + fp + fn)
         direct = _direct_f1(origin, pages, stories)
         print(

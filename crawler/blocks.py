@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml.etree import _Element
 
@@ -74,6 +74,8 @@ class Block:
     """Class and id tokens of the block element holding it."""
     after_headline: bool | None
     """Whether it comes after the container's ``<h1>``; None when the container has none."""
+    holder: _Element | None = field(default=None, compare=False, repr=False)
+    """The block element holding the text (the container itself for its own ``<br>`` runs)."""
 
     @property
     def heading(self) -> bool:
@@ -127,6 +129,7 @@ def typed_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[lis
                         block_links[0] / block_links[1] if block_links[1] else 0.0,
                         frozenset(t.lower() for t in tokens if t),
                         headline_seen[0] if has_headline else None,
+                        holder,
                     )
                 )
             current.clear()

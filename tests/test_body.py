@@ -15,8 +15,10 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler.commands.extract import extract_record
+from crawler.discovery import looks_like_article
 from crawler.extract import extract
 from crawler.items import Article
+from crawler.page import Page
 from crawler.sample import Pages, serve_pages
 from pipelines.clean import CleanPipeline
 
@@ -357,3 +359,35 @@ def test_a_table_of_contents_linking_into_the_page_leaves_the_text() -> None:
         sections[2],
         MORE[0],
     ]
+
+
+def magazine_page(n: int) -> tuple[str, list[str]]:
+    """An article under its byline and date line, with a photo caption between its paragraphs
+    and a subheading beside them: main-content extraction keeps the headline and paragraphs."""
+    paragraphs = [f"{line} (الخبر {n}، الفقرة {k})" for k, line in enumerate(LINES * 2)]
+    html = (
+        '<html><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        f'<title>حصاد القمح {n}</title></head><body><section class="story">'
+        f"<h1>بدء موسم حصاد القمح في الجنوب رقم {n}</h1>"
+        '<div class="story-meta"><span class="writer">كتب: سامي الشريف</span> '
+        f'<span class="time">الأحد {n + 1} نوفمبر 2026 - 10:30 ص</span></div>'
+        f'<div class="story-text"><p>{paragraphs[0]}</p><p>{paragraphs[1]}</p>'
+        f"<h2>توقعات الإنتاج</h2><p>{paragraphs[2]}</p>"
+        '<figure><img src="/i.jpg" alt=""><figcaption>حقل قمح في الجنوب</figcaption></figure>'
+        f"<p>{paragraphs[3]}</p></div></section></body></html>"
+    )
+    return html, paragraphs
+
+
+def test_only_the_text_s_own_flow_is_restored_and_the_same_on_every_path() -> None:
+    for n in range(4):
+        html, paragraphs = magazine_page(n)
+        url = f"https://akhbar.example.org/mag/{n}"
+        body = extract(url, html.encode()).body
+        # The byline and date line under the headline and the caption between the paragraphs
+        # sit in boxes of their own: not restored into the text.
+        assert body.split("\n\n") == [*paragraphs[:2], "توقعات الإنتاج", *paragraphs[2:]]
+        # The spider's path (article detection first, on the same parsed page) agrees.
+        page = Page.parse(url, html.encode(), "text/html; charset=utf-8")
+        assert looks_like_article(url, page)
+        assert extract(url, html.encode(), page=page).body == body

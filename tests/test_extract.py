@@ -896,3 +896,12 @@ def test_a_title_holding_the_headline_is_kept_over_bold_text() -> None:
 def test_no_heading_like_text_keeps_the_site_name_title() -> None:
     html = page("<title>جريدة الأيام</title>", "<div>" + "<br>".join(PARAGRAPHS) + "</div>")
     assert run(html).title == "جريدة الأيام"
+
+
+def test_a_labelled_byline_outside_the_text_names_the_writer() -> None:
+    meta = '<ul class="info"><li><strong>الكاتب:</strong> <a href="/p/9">منى فاروق</a></li></ul>'
+    assert run(page("", article_with(meta))).authors == ["منى فاروق"]
+    # The same label in the page's footer is the site's staff line, not this article's byline.
+    footer = "<footer><p><span>تحرير:</span> فريق الموقع الإخباري</p></footer>"
+    html = page("", article_html().replace("<footer>", footer + "<footer>"))
+    assert run(html).authors == []

@@ -11,7 +11,7 @@ from lxml.etree import _Element
 from crawler.fields.jsonld import ld_types
 from crawler.text import normalize_for_matching, normalize_line
 
-_AUTHOR_PREFIX = re.compile(
+AUTHOR_PREFIX = re.compile(
     r"^(?:(?:كتب(?:ت|ه)?|بقلم|بواسطة|تقرير|إعداد|تحرير)\s*[:：\-–]?\s*"
     r"|(?:by|von|par|por|door|av|af|di|da)(?:\s*[:：]\s*|\s+))",
     re.I,
@@ -36,10 +36,10 @@ ORGANIZATION_TYPES = {"organization", "newsmediaorganization", "corporation", "n
 
 
 def split_names(value: str) -> list[str]:
-    value = _AUTHOR_PREFIX.sub("", normalize_line(value))
+    value = AUTHOR_PREFIX.sub("", normalize_line(value))
     names = []
     for name in _NAME_SPLIT.split(value):
-        name = _TRAILING_NOTE.sub("", _AUTHOR_PREFIX.sub("", name))
+        name = _TRAILING_NOTE.sub("", AUTHOR_PREFIX.sub("", name))
         name = _ROLE.sub("", name).strip(" .:-–|")
         if not name or len(name) > 80 or len(name.split()) > MAX_NAME_WORDS:
             continue
@@ -142,6 +142,8 @@ def authors(
     if not people and not selector:
         sort(_archive_link_names(doc))
     if not people and not selector:
+        sort(n for n in _labelled_byline(doc) if _person_like(n))
+    if not people and not selector:
         for el in _byline_elements(doc):
             # Named by class alone, the element must read as people's names.
             sort(n for n in split_names(normalize_line(el.text_content())) if _person_like(n))
@@ -183,9 +185,10 @@ def _byline_elements(doc: _Element) -> list[_Element]:
     from crawler.fields.dates import outside_article
 
     candidates = [el for el in doc.xpath(_BYLINE_XPATH) if _byline_class(el)]
-    inner = {id(a) for el in candidates for a in el.iterancestors()}
+    # Elements, not id()s: a freed lxml proxy's id is given to the next one.
+    inner = {a for el in candidates for a in el.iterancestors()}
     for el in candidates:
-        if id(el) in inner:
+        if el in inner:
             # The byline's container: its children name one writer each.
             continue
         text = normalize_line(el.text_content())
@@ -269,6 +272,40 @@ _ARCHIVE_LINKS = (
 )
 
 
+# A label set apart from the name it introduces: «<strong>Autorin/Autor</strong> Roman G.»,
+# «<span>الكاتب:</span> <a>محمد علي</a>».
+_LABEL_WORDS = re.compile(
+    r"^(?:autor|autorin|autorin/autor|autoren|author|authors|written by|auteur|autore|yazar"
+    r"|الكاتب|الكاتبة|كتب|كتبت|بقلم|إعداد|تحرير|المحرر)\s*[:：]?$",
+    re.I,
+)
+_LABEL_ELEMENTS = (
+    "//body//*[self::strong or self::b or self::span or self::dt or self::label][not(*)]"
+)
+
+
+def _labelled_byline(doc: _Element) -> list[str]:
+    """The names after the page's first author label, in the element that holds both."""
+    from crawler.fields.dates import outside_article
+
+    for el in doc.xpath(_LABEL_ELEMENTS):
+        label = normalize_line(el.text or "")
+        if not label or len(label) > 20 or not _LABEL_WORDS.match(label):
+            continue
+        parent = el.getparent()
+        if parent is None or any(outside_article(x) for x in (parent, *parent.iterancestors())):
+            continue
+        if parent.tag == "dl" or el.tag == "dt":
+            follower = el.getnext()
+            rest = normalize_line(follower.text_content()) if follower is not None else ""
+        else:
+            rest = normalize_line(parent.text_content())
+            rest = rest[rest.find(label) + len(label) :] if label in rest else ""
+        if 3 <= len(rest) <= 80:
+            return split_names(rest)
+    return []
+
+
 def _archive_link_names(doc: _Element) -> list[str]:
     """The writers a byline links to their archive pages; none when the page links to more
     than two writers (a columnists' list or a sidebar of opinion pieces, not a byline)."""
@@ -281,8 +318,8 @@ def _archive_link_names(doc: _Element) -> list[str]:
         if not match or outside_article(a) or any(outside_article(x) for x in a.iterancestors()):
             continue
         name = normalize_line(a.text_content())
-        if name and _person_like(_AUTHOR_PREFIX.sub("", name)):
-            targets.setdefault(match.group(0).lower(), _AUTHOR_PREFIX.sub("", name))
+        if name and _person_like(AUTHOR_PREFIX.sub("", name)):
+            targets.setdefault(match.group(0).lower(), AUTHOR_PREFIX.sub("", name))
     return list(targets.values()) if len(targets) <= 2 else []
 
 

@@ -14,7 +14,7 @@ from lxml.etree import ParserError, _Element
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
-from crawler.fields.authors import place_byline, split_names
+from crawler.fields.authors import AUTHOR_PREFIX, place_byline, split_names
 from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
 from crawler.fields.jsonld import unescape
 from crawler.phrases import BIO_TRADES, BIO_VERBS, BYLINE_LABELS, COMMENT_HEADINGS
@@ -170,9 +170,11 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
     first, last = _holder(doc, generic[0]), _holder(doc, generic[-1])
     if first is None or last is None:
         return generic
-    chain = {id(a) for a in [first, *first.iterancestors()]}
+    # The elements themselves, not their id()s: lxml frees an element's proxy when nothing
+    # holds it, and a later proxy can get the freed id (a false match, page by page).
+    chain = {first, *first.iterancestors()}
     container: _Element | None = last
-    while container is not None and id(container) not in chain:
+    while container is not None and container not in chain:
         container = container.getparent()
     if container is None or container.tag in ("html", "body"):
         return generic
@@ -183,18 +185,40 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
     if not starts or not ends or ends[-1] < starts[0]:
         return generic
     kept = set(generic)
-    # A restored line that is only a date is the article's timestamp, not its text; one that
-    # is all link is a headline of a box trafilatura rightly left out.
+    # Only the text's own flow comes back: a block written in the same element as a kept one
+    # (a <br> run) or beside one (a short <p>, a subheading). Captions, video players, sign-up
+    # boxes and bylines sit in boxes of their own. A restored line that is only a date is the
+    # article's timestamp, not its text; one that is all link is a headline of a box.
+    between = typed[starts[0] : ends[-1] + 1]
+    holders = {b.holder for b in between if b.text in kept}
+    parents = {h.getparent() for h in holders if h is not None}
     span = [
         b.text
-        for b in typed[starts[0] : ends[-1] + 1]
-        if b.text in kept or not (b.link_share >= 1.0 or _timestamp(b.text))
+        for b in between
+        if b.text in kept
+        or (
+            (b.holder in holders or (b.holder is not None and b.holder.getparent() in parents))
+            and not (b.link_share >= 1.0 or _meta_text(b.text))
+        )
     ]
     covered = sum(len(b) for b in set(span) & kept) / max(1, sum(len(b) for b in kept))
     added = sum(len(b) for b in span if b not in kept)
     if covered < 0.9 or added > 0.5 * sum(len(b) for b in generic):
         return generic
     return span
+
+
+_CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
+
+
+def _meta_text(text: str) -> bool:
+    """A line over or under the text rather than of it: a timestamp, a dated byline («Von dpa
+    30.04.2024, 18:58», «Published: 15:56 BST»), a byline («By …», «كتب: …»)."""
+    if _timestamp(text):
+        return True
+    if len(text) <= 120 and (PRINTED_DATE.search(text) or _CLOCK_TIME.search(text)):
+        return True
+    return len(text.split()) <= 8 and bool(AUTHOR_PREFIX.match(text))
 
 
 def _timestamp(text: str) -> bool:
