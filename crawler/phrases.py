@@ -135,6 +135,7 @@ CREDIT_ROLES = (
     "شارك في إعداد التقرير", "ساهم في إعداد التقرير", "شارك في الإعداد", "ساهم في الإعداد",
     "reporting by", "additional reporting by", "writing by", "editing by", "compiled by",
     "reporting and writing by", "with reporting by", "with reports from", "with reporting from",
+    "with files from",
     "redaktion", "schlussredaktion", "übersetzung", "mitarbeit", "mit material von",
     "información de", "con información de", "reportage de", "édité par",
 )  # fmt: skip

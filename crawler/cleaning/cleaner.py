@@ -274,18 +274,25 @@ class _Cleaner:
             previous = line
 
     def _teaser_run(self, start: int) -> list[int]:
-        """The lines after a related label when they run to the text's end as teasers: a
-        headline, then a line of summary, again and again (two pairs at least)."""
+        """The lines after a related label when they run to the text's end as teasers: short
+        lines (headlines, kickers, bylines), each summary line after one of them, two summaries
+        at least. Running text has sentences in a row; a teaser list never does."""
         rest = [j for j in range(start + 1, len(self.lines)) if self.verdict[j] is None]
-        if len(rest) < 4 or len(rest) % 2 or len(rest) > 2 * MAX_TRAILING_HEADLINES:
+        if len(rest) < 4 or len(rest) > 3 * MAX_TRAILING_HEADLINES:
             return []
-        for n, j in enumerate(rest):
+        summaries = 0
+        after_summary = True
+        for j in rest:
             line = self.lines[j]
-            if line.words > 40 or (n % 2 == 0 and not headline_like(line)):
+            if line.words > 40:
                 return []
-            if n % 2 == 1 and headline_like(line) and not sentence_like(line):
+            summary = sentence_like(line)
+            if summary and after_summary:
                 return []
-        return rest
+            summaries += summary
+            after_summary = summary
+        headlines = sum(headline_like(self.lines[j]) for j in rest)
+        return rest if summaries >= 2 and headlines >= 2 else []
 
     def _is_listed_headline(self, i: int, line: Line) -> bool:
         if _BULLET.match(line.text) and not sentence_like(line):
