@@ -827,6 +827,7 @@ def _dateline_by(line: Line) -> bool:
 _CREDIT_ROLE = _alt(CREDIT_ROLES)
 _CREDIT_OPEN = re.compile(rf"{_CREDIT_ROLE} \S")
 _CREDIT_ROLE_RE = re.compile(rf"(?:^| ){_CREDIT_ROLE} ")
+_CREDIT_AGENT = re.compile(r"^(?:\S+ ){0,3}(?:by|from|de|von|par) ")
 _CREDIT_NOTE = re.compile(rf"^(?:\S+ ){{1,8}}{_alt(CREDIT_NOTES)}(?: |$)")
 # «… reported from» credits only names: "Peoples reported from New York", not "The agency …".
 _NAMES_REPORTED = re.compile(r"^(?:[A-Z][\w'’-]+,? (?:and )?){1,6}reported from ")
@@ -841,7 +842,9 @@ def closing_credit(line: Line) -> bool:
     if _CREDIT_OPEN.match(key):
         # One role and a name, or several roles; never a sentence that opens with the word.
         roles = len(_CREDIT_ROLE_RE.findall(key))
-        return roles >= 2 or (line.words <= 8 and not line.text.rstrip(")]").endswith("."))
+        # "Reporting by", "With files from" say outright that names follow: a longer list.
+        most = 14 if _CREDIT_AGENT.match(key) else 8
+        return roles >= 2 or (line.words <= most and not line.text.rstrip(")]").endswith("."))
     if line.words > 30 or not _CREDIT_NOTE.match(key):
         return False
     return "reported from" not in key or _NAMES_REPORTED.match(line.bare) is not None
