@@ -1,8 +1,10 @@
 """Generic extraction on unseen templates: generates local news sites in several templates (a
 blog, a portal with JSON-LD and a summary box, a ``<div>`` + ``<br>`` layout, an old table layout
 with short articles written in ``<td>`` + ``<br>`` runs and no ``<p>``, a magazine with
-inline «اقرأ أيضا» links, ad slots, captions, tags and an author box, and a Levantine portal
-with paired month names, subheadings and teaser cards), crawls each with the
+inline «اقرأ أيضا» links, ad slots, captions, tags and an author box, a Levantine portal with
+paired month names, subheadings and teaser cards, a WordPress blog with Maghreb month names and
+long readers' comments, a script-rendered shell whose text is only in JSON-LD, and the table
+layout served as windows-1256 bytes with no charset anywhere), crawls each with the
 ``news`` spider on 127.0.0.1 and prints, per template, articles found, extra records, body F1
 (word 4-grams), titles and dates right, and the body F1 of extraction run on every article page
 (found by the crawl or not). The text is built from a small word list of our own."""
@@ -191,6 +193,50 @@ def levant(s: Story) -> tuple[str, str]:
     )  # fmt: skip
 
 
+MAGHREB_MONTHS = ["جانفي", "فيفري", "مارس", "أفريل", "ماي", "جوان", "جويلية", "أوت", "سبتمبر",
+                  "أكتوبر", "نوفمبر", "ديسمبر"]  # fmt: skip
+
+
+def comments(s: Story) -> tuple[str, str]:
+    day = int(s.date[-2:])
+    printed = f"{day} {MAGHREB_MONTHS[10]} 2026 على الساعة 14:05"
+    text = "".join(f"<p>{p}</p>" for p in s.paragraphs)
+    replies = "".join(
+        f'<li class="comment"><div class="comment-author">قارئ {k}</div><div class="comment-body">'
+        f"<p>{' '.join(WORDS[(s.n + k * 5 + i) % len(WORDS)] for i in range(24))} رأي القارئ.</p>"
+        "</div></li>"
+        for k in (1, 2, 3)
+    )
+    return f"/{s.date.replace('-', '/')}/akhbar-{s.n}/", page(
+        f"<title>{s.title} | الشروق المغاربي</title>",
+        '<div id="masthead"><a href="/">الشروق المغاربي</a></div>'
+        f'<div id="primary"><article class="post type-post"><h1 class="entry-title">{s.title}'
+        f'</h1><span class="posted-on">{printed}</span><div class="entry-content">{text}</div>'
+        '</article><div id="comments" class="comments-area"><h2 class="comments-title">3 تعليقات'
+        f'</h2><ol class="comment-list">{replies}</ol></div></div>',
+    )
+
+
+def spa(s: Story) -> tuple[str, str]:
+    ld = json.dumps(
+        {"@context": "https://schema.org", "@type": "NewsArticle", "headline": s.title,
+         "datePublished": f"{s.date}T08:15:00+03:00", "articleBody": "\n".join(s.paragraphs),
+         "author": {"@type": "Person", "name": "هالة منصور"}},
+        ensure_ascii=False,
+    )  # fmt: skip
+    return f"/a/{s.n:06d}", page(
+        f'<title>{s.title}</title><meta property="og:type" content="article">'
+        f'<script type="application/ld+json">{ld}</script>',
+        '<div id="root"></div><noscript>يرجى تفعيل جافا سكريبت لعرض الموقع.</noscript>',
+    )
+
+
+def legacy(s: Story) -> tuple[str, str]:
+    path, html = table(s)
+    html = html.replace('<meta http-equiv="Content-Type" content="text/html; charset=utf-8">', "")
+    return path.replace("show.asp", "news_show.asp"), html
+
+
 TEMPLATES: dict[str, tuple[Callable[[Story], tuple[str, str]], bool]] = {
     "blog": (blog, False),
     "portal": (portal, False),
@@ -198,6 +244,9 @@ TEMPLATES: dict[str, tuple[Callable[[Story], tuple[str, str]], bool]] = {
     "table (short)": (table, True),
     "magazine": (magazine, False),
     "levant": (levant, False),
+    "comments": (comments, False),
+    "spa (JSON-LD)": (spa, False),
+    "cp1256 table": (legacy, True),
 }
 
 
@@ -209,7 +258,11 @@ def build(
     for i in range(n):
         s = story(i, short)
         path, html = render(s)
-        pages[path] = ("text/html; charset=utf-8", html.encode("utf-8"))
+        if render is legacy:
+            # Served as old Arabic sites are: windows-1256 bytes, no charset anywhere.
+            pages[path] = ("text/html", html.encode("cp1256"))
+        else:
+            pages[path] = ("text/html; charset=utf-8", html.encode("utf-8"))
         stories[path] = s
     per = 10
     for k in range(0, n, per):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Any
 
 from scrapy import Request
@@ -48,8 +49,18 @@ FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|urlset|sitemapindex|rdf)[\s>/
 FEED_ENTRY = re.compile(rb"<(?:[\w-]+:)?(?:item|entry|url|sitemap)[\s>/]", re.IGNORECASE)
 
 
+# How much of a gzipped sitemap is unpacked to judge it: its root and first entry come first.
+GZIP_PEEK_BYTES = 1 << 20
+
+
 def is_empty_feed(body: bytes) -> bool:
-    """Whether a response is a feed or sitemap that lists nothing (gzip bodies are not judged)."""
+    """Whether a response is a feed or sitemap that lists nothing; a gzipped one (``.xml.gz``)
+    is judged on its first megabyte unpacked, never on more."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, GZIP_PEEK_BYTES)
+        except zlib.error:
+            return False
     return bool(FEED_ROOT.search(body[:2048])) and not FEED_ENTRY.search(body)
 
 

@@ -616,7 +616,10 @@ def looks_like_article(url: str, html: str | _Element | Page) -> bool:
     ld = page.article_ld if page is not None else article_json_ld(parse_json_ld(doc))
     types = ld.get("@type") or ()
     names = {str(t).lower() for t in ([types] if isinstance(types, str) else types)}
-    og_type = doc.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()
+    if page is not None:
+        og_type = (page.meta.get("og:type") or [""])[0].strip().lower()
+    else:
+        og_type = doc.xpath('string(//meta[@property="og:type"]/@content)').strip().lower()
     if (names and names != {"webpage"}) or og_type == "article":
         return not listing
     container = densest_container(doc)

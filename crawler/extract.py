@@ -17,7 +17,6 @@ from crawler.fields.body import (
     Candidate,
     _drop_author_card,
     _drop_furniture_lines,
-    _fill_gaps,
     _json_ld_body,
     _reader_comments,
     _take_bylines,
@@ -25,6 +24,7 @@ from crawler.fields.body import (
     choose_body,
     drop_fact_boxes,
     drop_link_teasers,
+    generic_candidate,
     plain_markup,
 )
 from crawler.fields.canonical import canonical as find_canonical
@@ -125,7 +125,7 @@ def extract(
             candidates.append(Candidate("selectors", blocks, links))
     generic = page.generic_blocks
     if generic:
-        candidates.append(Candidate("generic", _fill_gaps(doc, generic)))
+        candidates.append(generic_candidate(doc, generic))
     if sum(len(b) for b in generic) < _SHORT_GENERIC:
         # trafilatura found nothing, or only a line or two (a date, a caption) of a page whose
         # text is written as <br> runs in a <div> or a table cell: the densest text competes.
@@ -143,7 +143,7 @@ def extract(
         comments = readers if sum(b in readers for b in c.blocks) * 2 <= len(c.blocks) else set()
         c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions | comments)
     chosen = choose_body(candidates)
-    bylines = _take_bylines(chosen.blocks) if chosen else []
+    bylines = (_take_bylines(chosen.blocks) or chosen.bylines) if chosen else []
     people, organizations = find_authors(doc, ld, meta, sel.author if sel else None, names)
     authors = people or bylines or organizations
     description = ld_text(ld.get("description")) or _first(

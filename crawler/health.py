@@ -46,7 +46,9 @@ class RecordTally:
         }
         self.present.update(k for k, v in has.items() if v)
         self.body_lengths.append(len(body))
-        self.sources[record.get("body_source") or "none"] += 1
+        # An article page kept without text (body_missing) is told from a record of no source.
+        source = record.get("body_source") or ("missing" if record.get("body_missing") else "none")
+        self.sources[source] += 1
 
     def figures(self) -> dict[str, Any]:
         n = self.records

@@ -177,6 +177,11 @@ def test_text_written_as_br_runs_after_a_headline_div_is_the_body() -> None:
     # Extraction and cleaning, as a crawl runs them (the date line is cleaning's).
     record = extract_record("https://old.example.net/article/5514.html", html.encode("utf-8"))
     assert record["body"].split("\n\n") == LINES + MORE
+    # A longer text: main-content extraction puts the headline after six paragraphs.
+    longer = [f"{line} (الجزء {k})" for k in range(3) for line in LINES + MORE][:7]
+    html = html.replace("<br><br>".join(LINES + MORE), "<br><br>".join(longer))
+    record = extract_record("https://old.example.net/article/5515.html", html.encode("utf-8"))
+    assert record["body"].split("\n\n") == longer
 
 
 def test_a_caption_signed_with_its_photo_credit_in_brackets_leaves_the_body() -> None:
@@ -391,3 +396,15 @@ def test_only_the_text_s_own_flow_is_restored_and_the_same_on_every_path() -> No
         page = Page.parse(url, html.encode(), "text/html; charset=utf-8")
         assert looks_like_article(url, page)
         assert extract(url, html.encode(), page=page).body == body
+
+
+def test_a_skipped_name_and_date_line_under_the_headline_still_names_the_writer() -> None:
+    html, paragraphs = magazine_page(1)
+    meta = '<div class="story-meta"><span>رامي حداد | 27-08-2024 | 18:40</span></div>'
+    html = html.replace(
+        html[html.index('<div class="story-meta">') : html.index("</div>") + 6], meta
+    )
+    article = extract("https://akhbar.example.org/mag/1", html.encode())
+    assert article.authors == ["رامي حداد"]
+    assert "رامي" not in article.body
+    assert article.body.split("\n\n")[0] == paragraphs[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import time
 from collections.abc import Iterator
@@ -171,6 +172,18 @@ def test_a_site_code_names_the_worst_of_its_faults() -> None:
 )
 def test_an_empty_feed_is_told_from_a_feed(body: bytes, expected: int) -> None:
     assert is_empty_feed(body) is bool(expected)
+    # The same documents as .xml.gz files.
+    assert is_empty_feed(gzip.compress(body)) is bool(expected)
+
+
+def test_a_gzipped_sitemap_is_judged_on_its_start_only() -> None:
+    entries = "".join(f"<url><loc>https://a.example/{i}</loc></url>" for i in range(200_000))
+    huge = gzip.compress(f'<urlset xmlns="x">{entries}</urlset>'.encode())
+    assert not is_empty_feed(huge)
+    # A huge empty one: its first megabyte of padding, no entry in it, reads as empty.
+    padded = gzip.compress(b'<urlset xmlns="x">' + b" " * (8 << 20) + b"</urlset>")
+    assert is_empty_feed(padded)
+    assert not is_empty_feed(b"\x1f\x8b not really gzip")
 
 
 def test_a_feed_suddenly_empty_is_a_block(tmp_path: Path) -> None:

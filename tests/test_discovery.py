@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crawler import discovery
+from crawler.page import Page
 
 NEWS_SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -195,6 +196,17 @@ ARTICLE_BODY = "<article><h1>خبر</h1>" + f"<p>{PARAGRAPH}</p>" * 4 + "</artic
 )  # fmt: skip
 def test_looks_like_article(url: str, html: str, expected: bool) -> None:
     assert discovery.looks_like_article(url, html) is expected
+    # The crawl's path: the parsed page shared with extraction says the same.
+    assert discovery.looks_like_article(url, Page.parse(url, html)) is expected
+
+
+def test_an_og_type_written_as_a_name_declares_an_article_too() -> None:
+    # One paragraph, no dated heading, an undated URL: only the declaration makes it one.
+    html = _page(f"<div><p>{PARAGRAPH}</p></div>", '<meta name="og:type" content="article">')
+    assert discovery.looks_like_article("http://s.test/x", Page.parse("http://s.test/x", html))
+    assert not discovery.looks_like_article(
+        "http://s.test/x", _page(f"<div><p>{PARAGRAPH}</p></div>")
+    )
 
 
 def test_page_links_leave_out_print_views_forms_replies_logins_and_searches() -> None:

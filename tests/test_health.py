@@ -228,3 +228,13 @@ def test_blocked_is_told_from_quiet() -> None:
     assert blocked_reasons(run(9, 30, http_403=1), had_records, rules) == []
     # A challenge page and nothing written.
     assert blocked_reasons(run(0, 0, challenge=1), [], rules)
+
+
+def test_flagged_article_pages_without_text_are_their_own_body_source() -> None:
+    records = [
+        {"title": "خبر", "body": "نص الخبر", "body_source": "generic"},
+        {"title": "خبر بلا نص", "body": "", "body_source": None, "body_missing": True},
+    ]
+    figures = figures_from_records(records)
+    assert figures["body_sources"] == {"generic": 0.5, "missing": 0.5}
+    assert figures["coverage"]["body"] == 0.5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.html
@@ -29,6 +29,9 @@ class Candidate:
     source: str
     blocks: list[str]
     link_density: float = 0.0
+    bylines: list[str] = field(default_factory=list)
+    """Writers named by byline lines left out of the text (a «name | date» line under the
+    headline that main-content extraction skipped)."""
 
     @property
     def length(self) -> int:
@@ -157,7 +160,13 @@ def _trafilatura(html: str | _Element, url: str, fast: bool, precision: bool = T
     )
 
 
-def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
+def generic_candidate(doc: _Element, generic: list[str]) -> Candidate:
+    """trafilatura's blocks with the skipped ones restored, and the writers of skipped bylines."""
+    names: list[str] = []
+    return Candidate("generic", _fill_gaps(doc, generic, names), bylines=names)
+
+
+def _fill_gaps(doc: _Element, generic: list[str], bylines: list[str] | None = None) -> list[str]:
     """trafilatura's blocks, with the ones it skipped between its first and last block restored.
 
     trafilatura drops short paragraphs and text written as ``<br>`` runs inside a ``<div>``; the
@@ -201,6 +210,12 @@ def _fill_gaps(doc: _Element, generic: list[str]) -> list[str]:
             and not (b.link_share >= 1.0 or _meta_text(b.text))
         )
     ]
+    if bylines is not None:
+        for b in between[:3]:
+            if b.text not in kept:
+                # «رامي حداد | 27-08-2024 | 18:40» under the headline: left out, but it names
+                # the writer.
+                bylines.extend(_meta_line(b.text) or [])
     covered = sum(len(b) for b in set(span) & kept) / max(1, sum(len(b) for b in kept))
     added = sum(len(b) for b in span if b not in kept)
     if covered < 0.9 or added > 0.5 * sum(len(b) for b in generic):
@@ -389,6 +404,11 @@ def _drop_furniture_lines(
         out = after if sum(map(len, before)) < sum(map(len, after)) else before + after
     while out and out[0] in titles:
         out.pop(0)
+    # The headline (and its date line) put after the text of a long article, out of reach of
+    # the look at the first blocks above.
+    end = next((i for i in range(max(1, len(out) - 3), len(out)) if out[i] in titles), None)
+    if end is not None and sum(map(len, out[end + 1 :])) < 100:
+        out = out[:end]
     # An embedded tweet's picture link is the embed's, not the text's.
     out = [_EMBED_LINK.sub("", b).rstrip() if "t.co" in b or "twitter.com" in b else b for b in out]
     return [b for b in out if b]
