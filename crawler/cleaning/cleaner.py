@@ -310,7 +310,8 @@ class _Cleaner:
 
     def _trailing_source(self) -> None:
         """The text's last lines, when they only name the source («المصدر: الجزيرة + وكالات»)
-        or credit who made it («(إعداد … - تحرير …)», Reporting by …; Editing by …)."""
+        or credit who made it («(إعداد … - تحرير …)», Reporting by …; Editing by …); the text
+        ends at its credit, so a line or two after it (another story's teaser) goes too."""
         kept = [i for i, v in enumerate(self.verdict) if v is None]
         for _ in range(2):
             if len(kept) < 2:
@@ -324,6 +325,20 @@ class _Cleaner:
             elif closing_credit(line):
                 self.verdict[i] = "byline"
             else:
+                self._after_credit([*kept, i])
+                return
+
+    def _after_credit(self, kept: list[int]) -> None:
+        """A closing credit one or two lines before the end: what follows it is not the text."""
+        for back in (2, 3):
+            if len(kept) <= back:
+                return
+            credit = kept[-back]
+            after = kept[-back + 1 :]
+            if closing_credit(self.lines[credit]) and all(self.lines[j].words <= 60 for j in after):
+                self.verdict[credit] = "byline"
+                for j in after:
+                    self.verdict[j] = "read_also"
                 return
 
     def _trailing_sections(self) -> None:
