@@ -22,7 +22,10 @@ from crawler.fields.body import (
     _take_bylines,
     _with_printed_summary,
     choose_body,
+    drop_fact_boxes,
+    drop_link_teasers,
     generic_candidate,
+    plain_markup,
 )
 from crawler.fields.canonical import canonical as find_canonical
 from crawler.fields.dates import fallback_dates, first_date, page_timezone
@@ -147,6 +150,10 @@ def extract(
         meta, "og:description", "description", "twitter:description"
     )
     blocks = _drop_author_card(chosen.blocks, authors) if chosen else []
+    if chosen is not None and chosen.source == "json-ld":
+        blocks = plain_markup(blocks)
+    blocks = drop_link_teasers(doc, blocks)
+    blocks = drop_fact_boxes(doc, blocks)
     if blocks and description:
         blocks = _with_printed_summary(doc, blocks, description, {title, title_sel})
     body = join_blocks(blocks)

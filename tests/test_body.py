@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import trafilatura
 from conftest import ROOT, validate_record
 from scrapy.exceptions import DropItem
@@ -249,6 +250,143 @@ def test_both_trafilatura_modes_sharing_their_work_give_trafilaturas_own_texts()
             assert text == expected, (path, fast)
         shared.add(precise._shared)
     assert shared == {True, False}
+
+
+def test_a_teaser_linked_whole_inside_the_text_leaves_the_body() -> None:
+    # Related stories' headlines and summaries, each inside one <a>, listed between paragraphs.
+    teaser = (
+        "مزارعو الدلتا يطالبون برفع سعر توريد القمح: قال ممثلو الجمعيات الزراعية إن تكلفة "
+        "الأسمدة والسولار ارتفعت بشكل كبير خلال الموسم الحالي وإن السعر المعلن لا يغطيها"
+    )
+    linked = "<a href='/news/2024/05/11/farmers'>وزير الري يتفقد محطات الرفع</a>"
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
+    more = "".join(f"<p>{line}</p>" for line in MORE)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1>{paragraphs}"
+        '<div class="box"><ul>'
+        + "".join(f'<li><a href="/news/{i}/delta"><p>{teaser} {i}</p></a></li>' for i in (1, 2))
+        + "</ul></div>"
+        f"{more}<p>وفي سياق متصل {linked} صباح اليوم وتابع استعدادات الموسم في المحافظات.</p>"
+        "</article></body></html>"
+    )
+    body = extract("https://news.example.net/2024/05/12/harvest", page).body
+    assert "مزارعو الدلتا" not in body
+    # Paragraphs, and a sentence holding a short link, stay.
+    assert body.split("\n\n")[:4] == LINES + MORE
+    assert "وزير الري يتفقد محطات الرفع" in body
+
+
+def test_markdown_in_a_json_ld_body_reads_as_plain_text() -> None:
+    # The page prints a teaser only; JSON-LD carries the whole text in the CMS's Markdown.
+    body = (
+        "+++dropcap\n"
+        f"{LINES[0]} وذكر [تقرير الوزارة](https://agri.example.gov/report) أن **الإنتاج** سيرتفع."
+        "\n+++\n## الموسم في أرقام\n"
+        f"{LINES[1]} {{: .small}}\n[#image: /photos/5521]\n{MORE[0]}\n{MORE[1]}"
+    )
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle",
+          "headline": "بدء موسم حصاد القمح", "articleBody": body}  # fmt: skip
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title>'
+        f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+        f"</head><body><article><h1>بدء موسم حصاد القمح</h1><p>{LINES[0]}</p></article>"
+        "</body></html>"
+    )
+    article = extract("https://news.example.net/2024/05/12/harvest", page)
+    assert article.body_source == "json-ld"
+    assert article.body.split("\n\n") == [
+        f"{LINES[0]} وذكر تقرير الوزارة أن الإنتاج سيرتفع.",
+        "الموسم في أرقام",
+        LINES[1],
+        *MORE,
+    ]
+
+
+@pytest.mark.parametrize("kicker", ["", "<strong>محليات:</strong> "])
+def test_a_list_of_linked_headlines_inside_the_text_leaves_it(kicker: str) -> None:
+    headlines = [
+        "وزير الري يتفقد محطات الرفع في الدلتا",
+        "ارتفاع أسعار الأسمدة قبل موسم الزراعة الصيفي",
+        "الأرصاد تتوقع موجة حارة نهاية الأسبوع",
+    ]
+    items = "".join(
+        f'<li>{kicker}<a href="/news/{i}">{h}</a></li>' for i, h in enumerate(headlines)
+    )
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES)
+    more = "".join(f"<p>{line}</p>" for line in MORE)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1>{paragraphs}<ul>{items}</ul>{more}"
+        f'<p>وكان <a href="/news/9">{headlines[0]}</a> أمس ضمن جولة تشمل ثلاث محافظات.</p>'
+        "</article></body></html>"
+    )
+    body = extract("https://news.example.net/2024/05/12/harvest", page).body
+    assert body.split("\n\n")[:4] == LINES + MORE
+    assert not any(h in block for h in headlines for block in body.split("\n\n")[:-1])
+
+
+def test_a_biography_of_the_author_closing_the_text_leaves_it() -> None:
+    bio = "سامر خليل صحفي مصري يغطي شؤون الزراعة والري منذ عشر سنوات، وعمل مراسلا في عدة صحف عربية."
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "بدء موسم حصاد القمح",
+        "author": {"@type": "Person", "name": "سامر خليل"},
+    }
+    paragraphs = "".join(f"<p>{line}</p>" for line in LINES + MORE)
+    # The same name in running text, saying what someone else did, is not a biography.
+    quoted = "وقال المزارع سامر خليل إن الحصاد بدأ مبكرا في قريته هذا العام بسبب الحر الشديد."
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title>'
+        f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+        f"</head><body><article><h1>بدء موسم حصاد القمح</h1><p>{quoted}</p>{paragraphs}"
+        f"<p>{bio}</p></article></body></html>"
+    )
+    article = extract("https://news.example.net/2024/05/12/harvest", page)
+    assert article.authors == ["سامر خليل"]
+    assert article.body.split("\n\n") == [quoted, *LINES, *MORE]
+
+
+def test_a_fact_box_beside_the_text_leaves_it() -> None:
+    facts = [
+        "المساحة المزروعة: 3.2 مليون فدان في المحافظات الجنوبية والوسطى",
+        "الإنتاج المتوقع: 9 ملايين طن بزيادة عن العام الماضي",
+        "سعر التوريد: 2000 جنيه للأردب الواحد من القمح المحلي",
+    ]
+    box = "".join(f"<p>{fact}</p>" for fact in facts)
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1><p>{LINES[0]}</p><p>{LINES[1]}</p>"
+        f'<div class="article-factbox"><p>القمح في أرقام</p>{box}</div>'
+        f"<p>{MORE[0]}</p><p>{MORE[1]}</p></article></body></html>"
+    )
+    body = extract("https://news.example.net/2024/05/12/harvest", page).body
+    assert body.split("\n\n") == LINES + MORE
+
+
+def test_a_table_of_contents_linking_into_the_page_leaves_the_text() -> None:
+    sections = ["مواعيد الحصاد", "أسعار التوريد", "نصائح للمزارعين"]
+    contents = "".join(f'<li><a href="#s{i}">{name}</a></li>' for i, name in enumerate(sections))
+    text = "".join(
+        f'<h2 id="s{i}">{name}</h2><p>{line}</p>'
+        for i, (name, line) in enumerate(zip(sections, [*LINES, MORE[0]], strict=True))
+    )
+    page = (
+        '<html><head><meta charset="utf-8"><title>بدء موسم حصاد القمح</title></head><body>'
+        f"<article><h1>بدء موسم حصاد القمح</h1><p>{MORE[1]}</p><p>محتويات المقال</p>"
+        f"<ul>{contents}</ul>{text}</article></body></html>"
+    )
+    record = extract_record("https://news.example.net/2024/05/12/harvest", page.encode())
+    assert record["body"].split("\n\n") == [
+        MORE[1],
+        sections[0],
+        LINES[0],
+        sections[1],
+        LINES[1],
+        sections[2],
+        MORE[0],
+    ]
 
 
 def magazine_page(n: int) -> tuple[str, list[str]]:

@@ -29,6 +29,8 @@ from crawler.cleaning.rules import (
     _player_word,
     _related_label,
     _share_line,
+    closing_credit,
+    related_more_from,
 )
 from crawler.sites import Site
 
@@ -94,6 +96,8 @@ def _static_hit(line: Line, rules: Rules) -> _Hit | None:
             return _Hit(name)
     if _related_label(line):
         return _Hit("read_also", "headlines")
+    if related_more_from(line):
+        return _Hit("read_also", "more_headlines")
     masthead = _masthead(line, rules)
     if masthead:
         return masthead
@@ -236,9 +240,18 @@ class _Cleaner:
                     self.verdict[i] = "masthead"
                 pending = None
             if self.verdict[i] is not None:
-                if hit is not None and hit.follows == "headlines":
-                    pending = "headlines"
+                if hit is not None and hit.follows in ("headlines", "more_headlines"):
+                    teasers = self._teaser_run(i)
                     run, to_end = self._headline_run(i)
+                    if teasers:
+                        for j in teasers:
+                            self.verdict[j] = "read_also"
+                        continue
+                    if hit.follows == "more_headlines" and run < 2:
+                        self.verdict[i] = None
+                        previous = line
+                        continue
+                    pending = "headlines"
                     left = min(run, MAX_TRAILING_HEADLINES) if to_end else MAX_HEADLINES
                 elif hit is not None and hit.follows == "name":
                     pending = "name"
@@ -260,6 +273,27 @@ class _Cleaner:
                 continue
             previous = line
 
+    def _teaser_run(self, start: int) -> list[int]:
+        """The lines after a related label when they run to the text's end as teasers: short
+        lines (headlines, kickers, bylines), each summary line after one of them, two summaries
+        at least. Running text has sentences in a row; a teaser list never does."""
+        rest = [j for j in range(start + 1, len(self.lines)) if self.verdict[j] is None]
+        if len(rest) < 4 or len(rest) > 3 * MAX_TRAILING_HEADLINES:
+            return []
+        summaries = 0
+        after_summary = True
+        for j in rest:
+            line = self.lines[j]
+            if line.words > 40:
+                return []
+            summary = sentence_like(line)
+            if summary and after_summary:
+                return []
+            summaries += summary
+            after_summary = summary
+        headlines = sum(headline_like(self.lines[j]) for j in rest)
+        return rest if summaries >= 2 and headlines >= 2 else []
+
     def _is_listed_headline(self, i: int, line: Line) -> bool:
         if _BULLET.match(line.text) and not sentence_like(line):
             return True
@@ -275,15 +309,37 @@ class _Cleaner:
         return not (line.words <= 5 and _BULLET.match(following.text))
 
     def _trailing_source(self) -> None:
-        """The text's last line, when it only names the source («المصدر: الجزيرة + وكالات»)."""
+        """The text's last lines, when they only name the source («المصدر: الجزيرة + وكالات»)
+        or credit who made it («(إعداد … - تحرير …)», Reporting by …; Editing by …); the text
+        ends at its credit, so a line or two after it (another story's teaser) goes too."""
         kept = [i for i, v in enumerate(self.verdict) if v is None]
-        if len(kept) < 2:
-            return
-        line = self.lines[kept[-1]]
-        match = _SOURCE_LINE.fullmatch(line.bare)
-        short = match is not None and Line.of(match["name"]).words <= 6
-        if short and not line.quoted and not _TERMINAL.search(line.text):
-            self.verdict[kept[-1]] = "source_line"
+        for _ in range(2):
+            if len(kept) < 2:
+                return
+            i = kept.pop()
+            line = self.lines[i]
+            match = _SOURCE_LINE.fullmatch(line.bare)
+            short = match is not None and Line.of(match["name"]).words <= 6
+            if short and not line.quoted and not _TERMINAL.search(line.text):
+                self.verdict[i] = "source_line"
+            elif closing_credit(line):
+                self.verdict[i] = "byline"
+            else:
+                self._after_credit([*kept, i])
+                return
+
+    def _after_credit(self, kept: list[int]) -> None:
+        """A closing credit one or two lines before the end: what follows it is not the text."""
+        for back in (2, 3):
+            if len(kept) <= back:
+                return
+            credit = kept[-back]
+            after = kept[-back + 1 :]
+            if closing_credit(self.lines[credit]) and all(self.lines[j].words <= 60 for j in after):
+                self.verdict[credit] = "byline"
+                for j in after:
+                    self.verdict[j] = "read_also"
+                return
 
     def _trailing_sections(self) -> None:
         if not self.rules.section_keys:

@@ -15,18 +15,31 @@ from crawler.cleaning.lines import (
 )
 from crawler.dates import MONTH_NAMES
 from crawler.phrases import (
+    AFFILIATE_NOTES,
     BYLINE_LABELS,
     BYLINE_ROLE_LABELS,
     COMMENT_POLICY,
     COMMENT_PROMPTS,
     COMMENT_WORDS,
+    CREDIT_NOTES,
+    CREDIT_ROLES,
     DATE_LABELS,
+    EXTERNAL_CONSENT,
+    EXTERNAL_CONTENT,
     MODERATION,
     NETWORKS,
+    PAYWALL_NOTES,
     READER_COMMENTS,
+    READER_MORE_LIKE_THIS,
+    READER_PROMPT_ASKS,
+    READER_PROMPT_HEAR,
+    READER_PROMPT_OPENERS,
+    RELATED_LABELS,
+    RELATED_MORE_FROM,
     SHARE_PHRASES,
     SHARE_WORDS,
     SITE_WORDS,
+    SUPPORT_APPEALS,
 )
 from crawler.text import EASTERN_DIGITS
 
@@ -36,11 +49,17 @@ from crawler.text import EASTERN_DIGITS
 
 CATALOG: dict[str, str] = {
     "decoration": "a line made only of tatweel or dash runs",
-    "ad_label": "an ad placeholder: Advertisement(s), «إعلان», «مساحة إعلانية», «محتوى مدفوع»...",
-    "cookie_consent": "cookie and consent-manager text addressed to the reader, and its buttons",
+    "ad_label": "an ad placeholder: Advertisement(s), «إعلان», «مساحة إعلانية», «محتوى مدفوع»..., "
+    "and an affiliate-link disclosure («قد نحصل على عمولة …», we may earn a commission)",
+    "cookie_consent": "cookie and consent-manager text addressed to the reader, and its buttons; "
+    "the notice over embedded third-party content held back until the reader agrees",
+    "paywall": "paywall notices and appeals for money: «هذا المحتوى متاح للمشتركين فقط», «ادعم "
+    "الصحافة المستقلة», The rest is reserved for subscribers, Support our journalism",
     "media_player": "video-player strings: Error loading media, Pause Play, Unmute Mute...",
     "font_size": "font-size controls («حجم الخط», A+ A-) and the size number beside them",
     "follow_prompt": "follow and subscribe prompts («تابعونا على ...», «لمتابعة ... اشترك»)",
+    "reader_prompt": "an invitation to the reader to send a story or get in touch («هل لديك قصة؟ "
+    "راسلنا على …», Got a story? Get in touch…, an address to write to with a request)",
     "share_networks": "share bars: lines made only of network names and share labels",
     "copyright": "copyright lines (©, «جميع الحقوق محفوظة», All rights reserved)",
     "nav_links": "site navigation and footer links («الرئيسية», «اتصل بنا», design credits)",
@@ -87,8 +106,14 @@ _AD_PHRASES = (
 _AD = re.compile(rf"{_alt(_AD_PHRASES)}(?: {_alt(_AD_PHRASES)})*")
 
 
+_AFFILIATE = re.compile(rf"(?:^| ){_alt(AFFILIATE_NOTES)}(?: |$)")
+
+
 def _ad_label(line: Line) -> bool:
-    return bool(_AD.fullmatch(line.key))
+    if _AD.fullmatch(line.key):
+        return True
+    # The page's own disclosure of commissions on what readers buy through its links.
+    return not line.quoted and line.words <= 45 and bool(_AFFILIATE.search(line.key))
 
 
 # --- cookie consent -----------------------------------------------------------------------------
@@ -105,7 +130,8 @@ _CONSENT_PHRASES = (
     "قبول الكل", "قبول جميع ملفات تعريف الارتباط", "رفض الكل", "إعدادات ملفات تعريف الارتباط",
     "سياسة ملفات تعريف الارتباط", "إدارة ملفات تعريف الارتباط", "سياسة الكوكيز",
     "Accepter", "Tout accepter", "Refuser", "Tout refuser", "En savoir plus", "Paramétrer",
-    "Gérer mes choix",
+    "Gérer mes choix", "Empfohlener redaktioneller Inhalt", "Externer Inhalt",
+    "Ein Klick für den Datenschutz", "External content", "محتوى خارجي", "تخطي المحتوى الخارجي",
 )  # fmt: skip
 _CONSENT = re.compile(_alt(_CONSENT_PHRASES))
 _BUTTON_PHRASES = (
@@ -158,12 +184,18 @@ _REPORTED = re.compile(
 _READER_AR = re.compile(rf"(?:^| ){_alt(_READER_AR_WORDS)}(?: |$)")
 
 
+_EXTERNAL = re.compile(rf"(?:^| ){_alt(EXTERNAL_CONTENT)}(?: |$)")
+_EXTERNAL_CONSENT = re.compile(rf"(?:^| ){_alt(EXTERNAL_CONSENT)}(?: |$)")
+
+
 def _cookie_consent(line: Line) -> bool:
     key = line.key
     if _CONSENT.fullmatch(key):
         return True
     if line.quoted:
         return False
+    if line.words <= 60 and _EXTERNAL.search(key) and _EXTERNAL_CONSENT.search(key):
+        return True
     if _COOKIE_EN.search(key) and _READER_EN.search(key):
         return True
     if _REPORTED.match(key):
@@ -247,9 +279,20 @@ def _media_player(line: Line) -> bool:
     return bool(_PLAYER_STRONG_RE.search(key)) or len(_PLAYER_AR_RE.findall(key)) >= 2
 
 
+# The player's fallback message broken over lines: "… upgrading to a web / browser that /
+# supports HTML5 / video", «… تحديث / متصفحك إلى إصدار / يدعم HTML5».
+_PLAYER_FRAGMENT = re.compile(
+    r"(?:(?:a )?(?:web )?browser(?: that)?|(?:that )?supports? html5(?: video)?|html5(?: video)?"
+    rf"|{_alt(('متصفحك', 'متصفح', 'يدعم', 'إلى إصدار أحدث'))}(?: \S+){{0,3}})"
+)
+
+
 def _player_word(line: Line) -> bool:
-    """Made only of player words (one of them an Arabic control word), or a bare clock time."""
-    if _CLOCK_ONLY.fullmatch(line.text):
+    """Made only of player words (one of them an Arabic control word), a bare clock time, or a
+    piece of the player's fallback message."""
+    if _CLOCK_ONLY.fullmatch(line.text) or _PLAYER_FRAGMENT.fullmatch(line.key):
+        return True
+    if line.words == 1 and _PLAYER_LINE.fullmatch(line.key):
         return True
     return bool(_PLAYER_LINE.fullmatch(line.key) and _PLAYER_AR_RE.search(line.key))
 
@@ -317,7 +360,7 @@ _FOLLOW = re.compile(
     rf"|(?:{_alt(('على', 'عبر'))}) (?:{_OURS}|{_PLATFORMS})))"
 )
 _FOLLOW_EN = re.compile(
-    r"(?:follow us|follow (?:\w+ )?on "
+    r"(?:follow us|follow (?:\S+ ){0,4}on "
     + _PLATFORMS
     + r"|subscribe|sign up for|join (?:us|our)|download (?:our|the) app|like us on"
     + r"|get the latest|never miss|stay up to date)\b"
@@ -358,11 +401,54 @@ _FOLLOW_PHRASES = re.compile(
 )
 
 
+# A newsletter named with a sign-up word and the reader addressed: "Sign up for our weekly
+# newsletter", "… by signing up to our free newsletter", «اشترك في نشرتنا».
+_NEWSLETTER_NAME = re.compile(
+    r"(?:^| )(?:\S+ )?newsletters?(?: |$)|"
+    + _alt(("النشرة البريدية", "نشرتنا", "النشرة الإخبارية"))
+)
+_SIGN_UP = re.compile(
+    r"\b(?:sign(?:ing)? up|subscrib\w*|abonnier\w*|anmelden|hier entlang|inscri\w*|suscrib\w*"
+    r"|in your inbox|postfach)\b|" + _alt(("اشترك", "اشتركي", "اشتركوا", "سجل", "سجلي", "بريدك"))
+)
+_READER_ADDRESS = re.compile(
+    r"\b(?:our|your|you|unser\w*|sie|ihr\w*|nuestr\w*|tu|notre|votre)\b|"
+    + _alt(("نشرتنا", "بريدك", "اشترك", "اشتركي", "اشتركوا"))
+)
+
+
+# The consent under a sign-up form: "By providing your email address, you agree to …",
+# «بتسجيلك في النشرة فإنك توافق على …».
+_SIGN_UP_CONSENT = re.compile(
+    r"by (?:providing|entering|submitting|signing up|subscribing)(?: with)?(?: your email)?.* "
+    r"(?:agree|accept|consent)|"
+    + _alt(("بتسجيلك", "بالتسجيل", "باشتراكك", "بإدخال بريدك"))
+    + " .*"
+    + _alt(("توافق", "فإنك توافق", "أنت توافق"))
+)
+
+
+def _newsletter_box(line: Line) -> bool:
+    key = line.key
+    if line.words <= 35 and _SIGN_UP_CONSENT.match(key):
+        return True
+    return bool(
+        line.words <= 35
+        and _NEWSLETTER_NAME.search(key)
+        and _SIGN_UP.search(key)
+        and _READER_ADDRESS.search(key)
+    )
+
+
 def _follow_prompt(line: Line) -> bool:
-    if line.quoted or line.words > 25:
+    if line.quoted or line.words > 35:
         return False
     key = line.key
-    if _FOLLOW_EN.match(key) or _NEWSLETTER.match(key) or _FOLLOW_PHRASES.fullmatch(key):
+    if _newsletter_box(line) or _FOLLOW_EN.match(key):
+        return True
+    if line.words > 25:
+        return False
+    if _NEWSLETTER.match(key) or _FOLLOW_PHRASES.fullmatch(key):
         return True
     if line.words <= 14 and _FOLLOW_OUTLET.match(key):
         return True
@@ -370,6 +456,42 @@ def _follow_prompt(line: Line) -> bool:
         return False
     # A prompt may end with a period, but «تابع»/«لمتابعة» running text ending in one is a sentence.
     return not _TERMINAL.search(line.text) or key.startswith(("تابعونا", "تابعنا"))
+
+
+# --- paywall and appeals ------------------------------------------------------------------------
+
+_PAYWALL = re.compile(rf"(?:^| ){_alt(PAYWALL_NOTES)}(?: |$)")
+_SUPPORT = re.compile(rf"(?:^| ){_alt(SUPPORT_APPEALS)}(?: |$)")
+
+
+def _paywall(line: Line) -> bool:
+    """The rest is for subscribers, support our journalism: the page speaking of itself."""
+    if line.quoted or line.words > 45:
+        return False
+    return bool(_PAYWALL.search(line.key) or _SUPPORT.search(line.key))
+
+
+# --- reader prompts -------------------------------------------------------------------------------
+
+_PROMPT_OPENER = re.compile(rf"{_alt(READER_PROMPT_OPENERS)}(?: |$)")
+_PROMPT_ASK = re.compile(rf"(?:^| ){_alt(READER_PROMPT_ASKS)}(?: |$)")
+_PROMPT_HEAR = re.compile(_alt(READER_PROMPT_HEAR))
+_MORE_LIKE_THIS = re.compile(_alt(READER_MORE_LIKE_THIS))
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def _reader_prompt(line: Line) -> bool:
+    """«هل لديك قصة؟ راسلنا …», Got a story? Get in touch…, an e-mail address with a request
+    to write: the page asking its readers, in a short line, never a reported sentence."""
+    if line.quoted or line.words > 45:
+        return False
+    key = line.key
+    if _PROMPT_HEAR.match(key) or (line.words <= 20 and _MORE_LIKE_THIS.match(key)):
+        return True
+    asks = _PROMPT_ASK.search(key) is not None
+    if _PROMPT_OPENER.match(key) and (asks or _EMAIL.search(line.text)):
+        return True
+    return asks and _EMAIL.search(line.text) is not None
 
 
 # --- share bars ---------------------------------------------------------------------------------
@@ -495,7 +617,10 @@ _RELATED_LABELS = (
     "مقالات مقترحة", "أخبار مقترحة", "مقالات أخرى للكاتب", "مقالات للكاتب", "Lire aussi",
     "À lire aussi", "A lire aussi", "Voir aussi",
 )  # fmt: skip
-_RELATED_LABEL = re.compile(_alt(_RELATED_LABELS))
+_RELATED_LABEL = re.compile(_alt(_RELATED_LABELS + RELATED_LABELS))
+# «المزيد من <القسم>», "More from <site>": a label only over a list of at least two headlines
+# («المزيد من الضحايا» may be the text's own subheading).
+_MORE_FROM = re.compile(rf"{_alt(RELATED_MORE_FROM)}(?: \S+){{1,4}}")
 _STRONG_INLINE = ("اقرأ أيضا", "اقرأ كذلك", "اقرأ المزيد", "شاهد أيضا", "طالع أيضا", "طالع كذلك")
 # Labels that also open sentences («للمزيد من التفاصيل ...»): a label only before a separator.
 _WEAK_INLINE = (
@@ -506,7 +631,7 @@ _INLINE_STRONG = re.compile(
     "(?:" + "|".join(_flex(p) for p in _STRONG_INLINE) + r"|read also|also read|read more"
     # The same label on European sites an Arabic-news crawl also meets (agencies, partners).
     r"|lesen sie auch|les også|læs også|läs också|lees ook|lea también|leia também"
-    r"|leggi anche|czytaj (?:też|także|również))"
+    r"|leggi anche|czytaj (?:też|także|również)|zum artikel|mehr zum thema)"
     r"(?!\w)\s*[:：\-–—|.،»>]*\s*(?P<rest>\S.*)",
     re.IGNORECASE,
 )
@@ -521,10 +646,25 @@ def _related_label(line: Line) -> bool:
     return bool(_RELATED_LABEL.fullmatch(line.key))
 
 
+def related_more_from(line: Line) -> bool:
+    return not line.quoted and bool(_MORE_FROM.fullmatch(line.key))
+
+
+# A teaser of another article: its summary, then the link word («… المزيد», "… more").
+_TEASER_MORE = re.compile(
+    r"[.!?؟»\"”…]\s*(?:mehr|more|read more|weiterlesen|lire la suite|leer más|"
+    + "|".join(_flex(p) for p in ("المزيد", "اقرأ المزيد", "للمزيد"))
+    + r")$",
+    re.IGNORECASE,
+)
+
+
 def _related_inline(line: Line) -> bool:
     """«اقرأ أيضا: <headline>» on one line; a sentence that merely starts so stays."""
     if line.quoted:
         return False
+    if line.words <= 60 and _TEASER_MORE.search(line.text):
+        return True
     match = _INLINE_STRONG.fullmatch(line.bare) or _INLINE_WEAK.fullmatch(line.bare)
     if not match:
         return False
@@ -542,7 +682,8 @@ _CHROME_PHRASES = (
     "Leave a comment", "Loading", "جاري التحميل", "جار التحميل", "طالع المزيد", "عرض المزيد",
     "تحميل المزيد", "Load more", "Show more", "صورة أرشيفية", "صورة تعبيرية", "صورة من الأرشيف",
     "أرشيفية", "تعبيرية", "Click here", "اضغط هنا للمزيد", "النشرة البريدية", "النشرة الإخبارية",
-    "Newsletter",
+    "Newsletter", "Table of contents", "Inhaltsverzeichnis", "محتويات المقال", "جدول المحتويات",
+    "فهرس المحتويات", "محتويات الموضوع",
 )  # fmt: skip
 _CHROME = re.compile(rf"(?:\d+ )?{_alt(_CHROME_PHRASES)}(?: \d+)?")
 _COMMENT_COUNT = re.compile(
@@ -640,7 +781,7 @@ def _page_chrome(line: Line) -> bool:
 _BYLINE_LINE = re.compile(
     r"(?:(?:"
     + "|".join(_flex(w) for w in BYLINE_LABELS)
-    + r"|By|Par)\s*[:：\-–—]?|(?:"
+    + r"|By|Par|Von|Por|Door)\s*[:：\-–—]?|(?:"
     + "|".join(_flex(w) for w in BYLINE_ROLE_LABELS)
     + r")\s*[:：\-–—])\s*(?P<name>[^:：]{2,45}?)\s*[:：]?",
     re.I,
@@ -681,10 +822,39 @@ def _dateline_by(line: Line) -> bool:
     return outlet and all(_name_like(p.replace(".", " ")) for p in parts)
 
 
+# --- closing credits ----------------------------------------------------------------------------
+
+_CREDIT_ROLE = _alt(CREDIT_ROLES)
+_CREDIT_OPEN = re.compile(rf"{_CREDIT_ROLE} \S")
+_CREDIT_ROLE_RE = re.compile(rf"(?:^| ){_CREDIT_ROLE} ")
+_CREDIT_AGENT = re.compile(r"^(?:\S+ ){0,3}(?:by|from|de|von|par) ")
+_CREDIT_NOTE = re.compile(rf"^(?:\S+ ){{1,8}}{_alt(CREDIT_NOTES)}(?: |$)")
+# «… reported from» credits only names: "Peoples reported from New York", not "The agency …".
+_NAMES_REPORTED = re.compile(r"^(?:[A-Z][\w'’-]+,? (?:and )?){1,6}reported from ")
+
+
+def closing_credit(line: Line) -> bool:
+    """«(إعداد محمد علي للنشرة العربية - تحرير سها جادو)», Reporting by …; Editing by …,
+    «Redaktion: …», Peoples reported from New York…: who made the text, said after it."""
+    if line.quoted or line.words > 40:
+        return False
+    key = line.key
+    if _CREDIT_OPEN.match(key):
+        # One role and a name, or several roles; never a sentence that opens with the word.
+        roles = len(_CREDIT_ROLE_RE.findall(key))
+        # "Reporting by", "With files from" say outright that names follow: a longer list.
+        most = 14 if _CREDIT_AGENT.match(key) else 8
+        return roles >= 2 or (line.words <= most and not line.text.rstrip(")]").endswith("."))
+    if line.words > 30 or not _CREDIT_NOTE.match(key):
+        return False
+    return "reported from" not in key or _NAMES_REPORTED.match(line.bare) is not None
+
+
 # --- source line ----------------------------------------------------------------------------------
 
 _SOURCE_LINE = re.compile(
-    rf"(?:{_flex('المصدر')}|{_flex('مصدر الخبر')}|{_flex('المصادر')}|Sources?)\s*[:：\-–—|]\s*"
+    rf"(?:{_flex('المصدر')}|{_flex('مصدر الخبر')}|{_flex('المصادر')}|Sources?|Quellen?|Fuentes?)"
+    r"\s*[:：\-–—|]\s*"
     r"(?P<name>\S.*)",
     re.I,
 )
@@ -730,7 +900,7 @@ _WEEKDAYS = (
 _DATE_LABELS = DATE_LABELS
 _TIME_WORDS = (
     "ص", "م", "صباحا", "مساء", "صباحًا", "مساءً", "AM", "PM", "GMT", "UTC", "GST", "بتوقيت",
-    "القاهرة", "مكة", "المكرمة", "غرينتش", "جرينتش", "الساعة", "هـ", "ه",
+    "القاهرة", "مكة", "المكرمة", "غرينتش", "جرينتش", "الساعة", "هـ", "ه", "Uhr",
 )  # fmt: skip
 _DATE_TOKEN = (
     rf"(?:{_alt(_WEEKDAYS)}|{_alt(MONTH_NAMES)}|{_alt(_DATE_LABELS)}|{_alt(_TIME_WORDS)}|\d+)"
@@ -748,8 +918,9 @@ _READING_TIME = re.compile(
 
 
 def _dateline(line: Line) -> bool:
-    """Only a date or a time, with weekday, month names, labels and zone words around it."""
-    if line.quoted or line.words > 24:
+    """Only a date or a time, with weekday, month names, labels and zone words around it; a
+    date ending with a colon leads into what follows (an entry of a timeline) and stays."""
+    if line.quoted or line.words > 24 or line.text.endswith((":", "：")):
         return False
     key = line.key
     if _AGO.fullmatch(key) or _READING_TIME.fullmatch(key):
@@ -819,6 +990,8 @@ LINE_RULES: tuple[tuple[str, Callable[[Line], bool]], ...] = (
     ("media_player", _media_player),
     ("font_size", _font_size),
     ("follow_prompt", _follow_prompt),
+    ("reader_prompt", _reader_prompt),
+    ("paywall", _paywall),
     ("share_networks", _share_networks),
     ("copyright", _copyright),
     ("nav_links", _nav_links),

@@ -30,7 +30,7 @@ from crawler.dates import parse_date
 from crawler.fields.authors import AUTHOR_PREFIX, place_byline, split_names
 from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
 from crawler.fields.jsonld import unescape
-from crawler.phrases import BYLINE_LABELS, COMMENT_HEADINGS
+from crawler.phrases import BIO_TRADES, BIO_VERBS, BYLINE_LABELS, COMMENT_HEADINGS
 from crawler.text import normalize_line
 
 # ------------------------------------------------------------------------------------------------
@@ -431,12 +431,41 @@ def _meta_line(block: str) -> list[str] | None:
 
 
 def _drop_author_card(blocks: list[str], authors: list[str]) -> list[str]:
-    """An author box closing the text (the author's name, then a short biography) goes."""
+    """An author box closing the text (the author's name, then a short biography; or a
+    biography naming the author: «سامر خليل صحفي يغطي …», "Jane Doe is a reporter …") goes."""
     names = set(authors)
+    total = sum(map(len, blocks))
     for i in range(max(0, len(blocks) - 3), len(blocks)):
-        if blocks[i] in names and i > 0:
+        card = blocks[i] in names or _biography(blocks[i], authors)
+        if i > 0 and card and sum(map(len, blocks[i:])) < 0.4 * total:
             return blocks[:i]
     return blocks
+
+
+# After the author's name, a biography goes on with what the writer is or does.
+_BIO_VERB = re.compile(rf"(?:{'|'.join(map(re.escape, BIO_VERBS))})\b")
+# The trade a biography names when it calls the writer by one name only.
+_BIO_TRADE = re.compile("|".join(map(re.escape, BIO_TRADES)))
+
+
+def _biography(block: str, authors: list[str]) -> bool:
+    """A short paragraph about one of the authors: the full name within its first words, or
+    one of the names with the writer's trade, then what the writer is or does."""
+    if len(block.split()) > 90:
+        return False
+    for author in authors:
+        parts = author.split()
+        if len(parts) < 2:
+            continue
+        for name in {author, parts[0], parts[-1]}:
+            at = block.find(name + " ")
+            if at < 0 or not _BIO_VERB.match(block, at + len(name) + 1):
+                continue
+            if name == author and len(block[:at].split()) <= 6:
+                return True
+            if len(name) >= 3 and _BIO_TRADE.search(block):
+                return True
+    return False
 
 
 # Headings over readers' comments, however the section is marked up.
@@ -548,3 +577,126 @@ def _side_box(el: _Element) -> bool:
         # An article's own header holds its headline and summary; the page's header does not.
         return not any(a.tag in ("article", "main") for a in el.iterancestors())
     return is_page_furniture(el)
+
+
+# Markdown and layout directives a CMS left in a JSON-LD articleBody: ``[text](url)`` links,
+# ``**bold**``, ``## heading``, ``{: .class}`` attributes, ``+++dropcap`` and ``[#image: …]`` lines.
+_MD_EVIDENCE = re.compile(r"\]\(https?://|^\+\+\+|^\{:|^\[#\w+:|\*\*\S", re.M)
+_MD_DIRECTIVE = re.compile(r"\+\+\+[\w-]*|\{:[^}]*\}|\[#\w+:[^\]]*\]|(?:\*{3,}|-{3,}|_{3,})")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\((?:https?://|/)[^)\s]*\)")
+_MD_ATTRIBUTES = re.compile(r"\{:[^}]*\}")
+_MD_STRONG = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])\*(\S(?:[^*]*?\S)?)\*(?![\w*])")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def plain_markup(blocks: list[str]) -> list[str]:
+    """A JSON-LD body written in Markdown, as the text a reader sees: link text without its
+    address, no emphasis marks, no layout directives. Text with no sign of Markdown is kept
+    as it is (an asterisk in «f***» or a rating is not markup)."""
+    if not any(_MD_EVIDENCE.search(b) for b in blocks):
+        return blocks
+    out: list[str] = []
+    for block in blocks:
+        if _MD_DIRECTIVE.fullmatch(block):
+            continue
+        text = _MD_LINK.sub(r"\1", block)
+        text = _MD_ATTRIBUTES.sub("", text)
+        text = _MD_STRONG.sub(r"\2", text)
+        text = _MD_EMPHASIS.sub(r"\1", text)
+        text = normalize_line(_MD_HEADING.sub("", text))
+        if text:
+            out.append(text)
+    return out
+
+
+# A long block (more than a headline) whose whole text is inside one link is another article's
+# teaser (headline and summary inside an <a>), kept by main-content extraction from a related
+# box inside the text. A linked headline alone may be the text's own list item: it stays.
+_TEASER_CHARS = 120
+_HEADLINE_CHARS = 15
+_HEADLINE_RUN = 3
+
+
+def _linked_item(block: str, links: set[str]) -> bool:
+    """The block is a link, or a kicker then a link: «<b>اقتصاد:</b> <a>headline</a>»."""
+    if block in links:
+        return True
+    head, sep, rest = block.partition(": ")
+    return bool(sep) and len(head.split()) <= 4 and rest in links and len(rest) >= _HEADLINE_CHARS
+
+
+def _contents_entry(block: str, anchors: list[str]) -> bool:
+    """An entry of the text's table of contents: a link to a place in the page itself,
+    with at most a few words after it."""
+    return len(block.split()) <= 15 and any(block.startswith(a) for a in anchors)
+
+
+def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
+    """The blocks that are not another article's teaser: a long block whose whole text is
+    inside one link, or a run of three or more blocks that are each a whole link (a list of
+    headlines, a table of contents). All blocks stay when such links would take most of the
+    text (a page that links its own paragraphs)."""
+    links: set[str] = set()
+    anchors: list[str] = []
+    for a in doc.iter("a"):
+        text = " ".join(a.text_content().split())
+        links.add(text)
+        if (a.get("href") or "").startswith("#") and len(text) >= 3:
+            anchors.append(text)
+    long_links = [t for t in links if len(t) >= _TEASER_CHARS]
+    teaser = [len(b) >= _TEASER_CHARS and any(b in t for t in long_links) for b in blocks]
+    whole = [
+        (len(b) >= _HEADLINE_CHARS and _linked_item(b, links)) or _contents_entry(b, anchors)
+        for b in blocks
+    ]
+    i = 0
+    while i < len(blocks):
+        j = i
+        # A block repeating one of the run is the first section's own heading after the
+        # table of contents: the run ends before it.
+        while j < len(blocks) and whole[j] and blocks[j] not in blocks[i:j]:
+            j += 1
+        if j - i >= _HEADLINE_RUN:
+            teaser[i:j] = [True] * (j - i)
+        i = max(j, i + 1)
+    kept = [b for b, t in zip(blocks, teaser, strict=True) if not t]
+    if sum(map(len, kept)) < 0.5 * sum(map(len, blocks)):
+        return blocks
+    return kept
+
+
+# A fact box beside the text (key figures, a background list, a product's specifications):
+# the page's aside, named so by its container, not the article's running text.
+_FACT_BOX = re.compile(r"fact-?box|info-?box|fakta|factfile|fact-?sheet", re.I)
+_FACT_BOX_LOWER = re.compile(_FACT_BOX.pattern)
+
+
+def _names(doc: _Element) -> list[str]:
+    """Every class and id value in the body (plain strings: no parent links to build)."""
+    compiled = getattr(_LOCAL, "names", None)
+    if compiled is None:
+        compiled = _LOCAL.names = etree.XPath("//body//@class | //body//@id", smart_strings=False)
+    return compiled(doc)
+
+
+def drop_fact_boxes(doc: _Element, blocks: list[str]) -> list[str]:
+    """The blocks outside containers named as fact boxes; all of them when the boxes would
+    take nearly all of the text (a page that names its whole body so)."""
+    # One test over all the names first: most pages have no such box to walk to.
+    # (Lower-cased first: a case-blind pattern scans several times slower.)
+    if not _FACT_BOX_LOWER.search(" ".join(_names(doc)).lower()):
+        return blocks
+    boxed: set[str] = set()
+    for el in _xpath("//body//*[@class or @id]")(doc):
+        if _FACT_BOX.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            found, _ = html_blocks(el)
+            boxed.update(found)
+    if not boxed:
+        return blocks
+    kept = [b for b in blocks if b not in boxed]
+    # A long box (a transcript, a timeline) may outweigh the text it accompanies; a box
+    # holding nearly all of it is the text itself.
+    if sum(map(len, kept)) < 0.25 * sum(map(len, blocks)):
+        return blocks
+    return kept
