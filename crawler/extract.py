@@ -161,19 +161,21 @@ def extract(
     tz = page_timezone(site, url, doc, meta)
     order = site.date_order if site else "DMY"
     # The last fallbacks walk the whole page: only pages that say nothing else pay for them.
+    # Each candidate is read only when the ones before it did not parse: the selector searches
+    # walk the whole page, and most pages say it in JSON-LD or a meta tag.
     published = first_date(
-        [
-            ld.get("datePublished"),
-            ld.get("dateCreated"),
-            ld.get("uploadDate"),
-            _first(meta, "article:published_time", "og:published_time", "datepublished",
-                   "pubdate", "publishdate", "publish-date", "date", "dc.date.issued",
-                   "sailthru.date", "parsely-pub-date"),
-            _time_attr(doc, sel.date if sel else None),
-            _select_text(doc, sel.date if sel else None),
-            _time_attr(doc, ARTICLE_TIME),
-            hints.get("published"),
-        ],
+        (read() for read in (
+            lambda: ld.get("datePublished"),
+            lambda: ld.get("dateCreated"),
+            lambda: ld.get("uploadDate"),
+            lambda: _first(meta, "article:published_time", "og:published_time", "datepublished",
+                           "pubdate", "publishdate", "publish-date", "date", "dc.date.issued",
+                           "sailthru.date", "parsely-pub-date"),
+            lambda: _time_attr(doc, sel.date if sel else None),
+            lambda: _select_text(doc, sel.date if sel else None),
+            lambda: _time_attr(doc, ARTICLE_TIME),
+            lambda: hints.get("published"),
+        )),
         tz,
         order,
     ) or first_date(fallback_dates(doc, url), tz, order)  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from typing import Any
 
 import cssselect
@@ -103,6 +104,10 @@ def _css(doc: _Element, selector: str | None) -> list[_Element]:
     """
     if not selector:
         return []
+    if _PLAIN_TAG.fullmatch(selector):
+        # A bare tag name ("h1", "title"): the tree's own iteration finds the same elements in
+        # the same order, without evaluating an XPath test on every element.
+        return list(doc.iter(selector))
     try:
         alternatives = _css_alternatives(selector)
     except Exception:  # noqa: BLE001 - a bad per-site selector must not stop extraction
@@ -112,6 +117,9 @@ def _css(doc: _Element, selector: str | None) -> list[_Element]:
         for el in doc.xpath(xpath):
             found.setdefault(el, None)
     return list(found)
+
+
+_PLAIN_TAG = re.compile(r"[a-z][a-z0-9]*")
 
 
 @functools.lru_cache(maxsize=256)

@@ -48,7 +48,6 @@ _FOLDED.update(zip("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789012345
 # through a dict and was most of the cost of normalizing a body.
 _FOLD = re.compile("[" + "".join(_FOLDED) + "]")
 _NON_WORD = re.compile(r"[^\w\s]+")
-_WS = re.compile(r"\s+")
 
 
 def normalize_for_matching(text: str) -> str:
@@ -61,7 +60,9 @@ def normalize_for_matching(text: str) -> str:
     text = _DROPPED.sub("", text)
     text = _FOLD.sub(lambda m: _FOLDED[m.group()], text).lower()
     text = _NON_WORD.sub(" ", text)
-    return _WS.sub(" ", text).strip()
+    # str.split's whitespace is the regex's \s: the same result as collapsing runs and trimming,
+    # at a third of the cost.
+    return " ".join(text.split())
 
 
 def content_hash(title: str | None, body: str) -> str:
@@ -70,8 +71,14 @@ def content_hash(title: str | None, body: str) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+# The letters (str.isalpha) of the Arabic block, as one character class: counted in C.
+_ARABIC_LETTERS = re.compile(
+    "[" + "".join(c for c in map(chr, range(0x600, 0x700)) if c.isalpha()) + "]"
+)
+
+
 def arabic_ratio(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return 0.0
-    return sum(1 for c in letters if "\u0600" <= c <= "\u06ff") / len(letters)
+    return len(_ARABIC_LETTERS.findall(text)) / letters

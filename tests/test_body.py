@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import trafilatura
 from conftest import ROOT, validate_record
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
@@ -17,6 +18,7 @@ from scrapy.utils.test import get_crawler
 from crawler.commands.extract import extract_record
 from crawler.discovery import looks_like_article
 from crawler.extract import extract
+from crawler.fields.body import _Precise
 from crawler.items import Article
 from crawler.page import Page
 from crawler.sample import Pages, serve_pages
@@ -227,6 +229,27 @@ def test_a_video_players_no_script_fallback_leaves_the_body() -> None:
     body = extract_record("https://news.example.net/2026/06/harvest", page.encode())["body"]
     assert "جافا سكريبت" not in body
     assert "المخازن جاهزة" in body
+
+
+def test_both_trafilatura_modes_sharing_their_work_give_trafilaturas_own_texts() -> None:
+    # The full mode reuses the fast mode's main content (only adding the comparison with
+    # readability and jusText), except where loose text was recovered, which the two modes do
+    # differently: both texts must stay what trafilatura.extract gives, on every golden page
+    # (some take each path), or an upgrade of trafilatura changed its steps.
+    shared = set()
+    for path in sorted((ROOT / "tests" / "pages").glob("*/*.html")):
+        url = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["url"]
+        page = Page.parse(url, path.read_bytes())
+        precise = _Precise(page.doc, url)
+        for fast, text in ((True, precise.fast), (False, precise.full())):
+            expected = trafilatura.extract(
+                page.doc, url=url, include_comments=False, include_tables=False,
+                include_images=False, include_links=False, deduplicate=False,
+                favor_precision=True, fast=fast,
+            )  # fmt: skip
+            assert text == expected, (path, fast)
+        shared.add(precise._shared)
+    assert shared == {True, False}
 
 
 def test_a_teaser_linked_whole_inside_the_text_leaves_the_body() -> None:

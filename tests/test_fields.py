@@ -3,12 +3,13 @@ templates show: site names around headlines, paired month names, place bylines, 
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
 import pytest
 
-from crawler.dates import parse_date
+from crawler.dates import _EGYPTIAN_MONTHS, _parser, _printed, parse_date
 from crawler.extract import extract
 from crawler.fields.authors import place_byline, split_names
 from crawler.fields.title import clean_title, site_page_title, strip_site_name
@@ -173,3 +174,23 @@ def test_a_byline_element_names_the_writers_and_not_the_site() -> None:
     head = '<meta name="author" content="أخبار اليوم">'
     head += '<meta property="og:site_name" content="أخبار اليوم">'
     assert extract(URL, page(head, top=top)).authors == ["سارة أحمد", "عمر فاروق"]
+
+
+def test_the_common_printed_form_is_read_as_dateparser_reads_it() -> None:
+    # «الجمعة 27 نوفمبر 2026 - 03:15 م» is read without dateparser: the same value it gives,
+    # for every month, with or without weekday, seconds or AM/PM, in either date order; an
+    # hour or a day out of range is left to it.
+    times = ("", " 0:05", " 12:30 AM", " 12:30 PM", " 07:45:09 PM", " 23:59", " 13:10 PM")
+    read = 0
+    for month, weekday, day, time in itertools.product(
+        _EGYPTIAN_MONTHS, ("", "الجمعة ", "الإثنين "), ("09", "31"), times
+    ):
+        text = f"{weekday}{day} {month} 2024{time}"
+        value = _printed(text)
+        if value is not None:
+            read += 1
+            for order in ("DMY", "MDY"):
+                assert value == _parser(order).get_date_data(text).date_obj, (text, order)
+    assert read >= 200  # every in-range combination (31 in a 30-day month is not)
+    parsed = parse_date("الجمعة 27 نوفمبر 2026 - 03:15 م", "Africa/Cairo")
+    assert parsed is not None and parsed.iso == "2026-11-27T15:15:00+02:00"

@@ -18,6 +18,8 @@ from pipelines.clean import clean_article
 
 # Files that are surely not a saved page: images, PDFs and archives by their first bytes.
 BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"\x1f\x8b", b"PK\x03\x04", b"RIFF")
+# Control bytes a text file does not hold (tab, line feed, form feed and carriage return are text).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 class NotAPage(ValueError):
@@ -32,7 +34,8 @@ def check_page(data: bytes) -> None:
     head = data[:8192]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte order mark: text
         return
-    control = sum(b < 32 and b not in (9, 10, 12, 13) for b in head)
+    # Counted in C (bytes.translate), not byte by byte in Python: this runs on every page.
+    control = len(head) - len(head.translate(None, _CONTROL))
     # Text, even with stray NUL or form-feed bytes, has almost none; random binary data has one
     # byte in nine (a tenth as the limit let about one binary file in forty through).
     if head.startswith(BINARY_MAGIC) or control > len(head) // 32:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -11,6 +13,17 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.etree import ParserError, _Element
+from trafilatura.core import _forum_thread_page, _prepare_tree, determine_returnstring
+from trafilatura.external import compare_extraction
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.main_extractor import extract_content
+from trafilatura.metadata import Document
+from trafilatura.settings import Extractor
+from trafilatura.xpaths import (
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+    REMOVE_COMMENTS_XPATH,
+)
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
@@ -119,11 +132,12 @@ def _generic_blocks(html: str | _Element, url: str) -> list[str]:
     Its fast mode (no readability/jusText comparison) gives the same text on most pages at half
     the cost; where it keeps less than half of the page's paragraph text, the full mode runs.
     """
-    text = _trafilatura(html, url, fast=True)
+    precise = _Precise(html, url)
+    text = precise.fast
     kept = len(text or "")
     paragraphs = _paragraph_chars(html)
     if kept < _FAST_ENOUGH_CHARS or kept < 0.5 * paragraphs:
-        text = _trafilatura(html, url, fast=False)
+        text = precise.full()
         kept = len(text or "")
         if kept < 0.5 * paragraphs:
             # Precision mode can stop at the first few paragraphs of a long article (a box
@@ -146,18 +160,107 @@ def _paragraph_chars(doc: str | _Element) -> int:
 
 
 def _trafilatura(html: str | _Element, url: str, fast: bool, precision: bool = True) -> str | None:
-    return trafilatura.extract(
-        html,
-        url=url,
+    return trafilatura.extract(html, options=_options(url, fast, precision))
+
+
+class _Options(Extractor):
+    """trafilatura's options, noting whether its main extractor read the fast flag: it reads it
+    only when it falls back to recovering loose text, the one step of its main extraction that
+    its fast mode does differently (it keeps teaser boxes there)."""
+
+    __slots__ = ("_fast", "fast_read")
+
+    @property  # type: ignore[override]
+    def fast(self) -> bool:
+        self.fast_read = True
+        return self._fast
+
+    @fast.setter
+    def fast(self, value: bool) -> None:
+        self._fast = value
+
+
+@functools.cache
+def _template(precision: bool) -> Extractor:
+    """trafilatura's options for a mode, built once: building them reads its configuration
+    settings anew on every call."""
+    return Extractor(
         output_format="txt",
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        include_links=False,
-        deduplicate=False,
-        favor_precision=precision,
-        fast=fast,
+        comments=False,
+        tables=False,
+        images=False,
+        links=False,
+        dedup=False,
+        precision=precision,
     )
+
+
+def _options(url: str, fast: bool, precision: bool = True) -> _Options:
+    template = _template(precision)
+    options = _Options.__new__(_Options)
+    for name in Extractor.__slots__:
+        setattr(options, name, getattr(template, name))
+    options.fast, options.fast_read = fast, False
+    options.url = options.source = url
+    return options
+
+
+class _Precise:
+    """trafilatura's precision extraction of a page (comments, tables, images and links left
+    out) in both its modes, sharing their work: ``fast`` is its fast mode's text, ``full()`` its
+    full mode's, which is the fast mode's main content compared with readability's and jusText's.
+
+    ``trafilatura.extract`` would run the whole sequence again for the full mode (pruning,
+    cleaning, the main extractor on a new copy of the page); here the full mode adds only the
+    comparison. The steps are trafilatura 2.3's for these options, pinned in constraints.txt;
+    tests/test_body.py checks both texts against ``trafilatura.extract`` on every fixture page.
+    """
+
+    def __init__(self, html: str | _Element, url: str) -> None:
+        self.html, self.url = html, url
+        self.fast: str | None = None
+        self._shared = False
+        if not isinstance(html, _Element):
+            self.fast = _trafilatura(html, url, fast=True)
+            return
+        options = _options(url, fast=True)
+        try:
+            tree = copy.copy(html)  # a copy of the whole tree, as trafilatura.extract takes
+            forum = _forum_thread_page(tree)
+            tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+            tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+            cleaned, self._backup = _prepare_tree(tree, options, url)
+            if not forum:
+                cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+            self._tree = tree
+            self._body, self._text = extract_content(cleaned, options)
+            self.fast = _as_text(self._body, self._text, options)
+        except (TypeError, ValueError):  # trafilatura.extract's "discarding data"
+            return
+        # The full mode's main content is the fast mode's unless loose text was recovered.
+        self._shared = not options.fast_read
+
+    def full(self) -> str | None:
+        options = _options(self.url, fast=False)
+        if not self._shared:
+            return trafilatura.extract(self.html, options=options)
+        try:
+            body, text = compare_extraction(
+                self._backup, copy.copy(self._tree), self._body, self._text, options
+            )
+        except (TypeError, ValueError):
+            return None
+        return _as_text(body, text, options)
+
+
+def _as_text(body: _Element, text: str, options: Extractor) -> str | None:
+    """trafilatura.extract's text output of a main content (None when it is too short)."""
+    # No comments are extracted: their length, 0, is under any minimum set for them.
+    if len(text) < options.min_output_size and options.min_output_comm_size > 0:
+        return None
+    document = Document()
+    document.raw_text, document.commentsbody, document.body = text, etree.Element("body"), body
+    return determine_returnstring(document, options)
 
 
 def generic_candidate(doc: _Element, generic: list[str]) -> Candidate:
@@ -170,13 +273,13 @@ def _fill_gaps(doc: _Element, generic: list[str], bylines: list[str] | None = No
     """trafilatura's blocks, with the ones it skipped between its first and last block restored.
 
     trafilatura drops short paragraphs and text written as ``<br>`` runs inside a ``<div>``; the
-    element holding its first and last blocks has them all, in page order. Blocks outside that
-    span (bylines, tags, related lists) stay out, and a span that would bring in much more text
-    than trafilatura kept is not trusted.
+    element holding its last block has them all, in page order, when it holds the first block
+    too. Blocks outside that span (bylines, tags, related lists) stay out, and a span that would
+    bring in much more text than trafilatura kept is not trusted.
     """
     if len(generic) < 2:
         return generic
-    first, last = _holder(doc, generic[0]), _holder(doc, generic[-1])
+    first, last = _holders(doc, generic[0], generic[-1])
     if first is None or last is None:
         return generic
     # The elements themselves, not their id()s: lxml frees an element's proxy when nothing
@@ -254,13 +357,25 @@ def _xpath(expr: str) -> etree.XPath:
     return compiled
 
 
-def _holder(doc: _Element, block: str) -> _Element | None:
-    """The deepest element whose text holds ``block``."""
-    probe = block[:60].strip()
-    if not probe or '"' in probe:
-        return None
+def _holders(doc: _Element, first: str, last: str) -> tuple[_Element | None, _Element | None]:
+    """The deepest elements whose text holds ``first`` and ``last``, from one search of the
+    page's text for where each starts."""
+    probes = [block[:60].strip() for block in (first, last)]
+    heads = [probe[:20] if probe and '"' not in probe else "" for probe in probes]
+    nodes = []
+    if any(heads):
+        search = _xpath("//body//text()[contains(., $first) or contains(., $last)]")
+        nodes = search(doc, first=heads[0] or heads[1], last=heads[1] or heads[0])
+    found = [
+        _holder(doc, probe, [n for n in nodes if head in n]) if head else None
+        for probe, head in zip(probes, heads, strict=True)
+    ]
+    return found[0], found[1]
+
+
+def _holder(doc: _Element, probe: str, nodes: list[Any]) -> _Element | None:
+    """The deepest element whose text holds ``probe``, given the text nodes holding its start."""
     # Fast path: the text node where the block starts, then up to the element holding it all.
-    nodes = _xpath("//body//text()[contains(., $head)]")(doc, head=probe[:20])
     if nodes:
         node = nodes[-1]
         el = node.getparent()
@@ -368,10 +483,13 @@ def _reader_comments(doc: _Element) -> set[str]:
     found: set[str] = set()
     sections = [
         el
-        for el in _xpath("//body//*[@class or @id]")(doc)
+        # Axis steps rather than "//", which libxml2 walks more slowly (the same elements).
+        for el in _xpath("descendant::body/descendant::*[@class or @id]")(doc)
         if _COMMENTS_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
     ]
-    for heading in _xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5]")(doc):
+    # Headings found by the tree's own iteration, cheaper than an XPath test of every element.
+    headings = (h for body in doc.iter("body") for h in body.iter("h2", "h3", "h4", "h5"))
+    for heading in dict.fromkeys(headings):
         if _COMMENTS_HEADING.match(normalize_line(heading.text_content())):
             parent = heading.getparent()
             if parent is not None:
@@ -432,7 +550,7 @@ def _with_printed_summary(
     probe = description[:30]
     if '"' in probe or "'" in probe:
         return blocks
-    for node in doc.xpath("//body//text()[contains(., $head)]", head=probe):
+    for node in _xpath("//body//text()[contains(., $head)]")(doc, head=probe):
         el = node.getparent()
         if el is None:
             continue

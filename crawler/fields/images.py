@@ -48,7 +48,10 @@ def _images(
         if src:
             found.append(Image(src, caption or None))
     # Every caption class holds "caption" or "-desc": XPath narrows the elements the regex sees.
-    for el in doc.xpath('//*[contains(@class, "caption") or contains(@class, "-desc")]'):
+    # (Axis steps, not "//": the same elements, found faster.)
+    for el in doc.xpath(
+        'descendant-or-self::*[contains(@class, "caption") or contains(@class, "-desc")]'
+    ):
         if not _CAPTION_CLASS.search(el.get("class", "")):
             continue
         if el.tag == "figcaption" or _in_side_content(el):
