@@ -25,6 +25,7 @@ from crawler.fields.body import (
     drop_fact_boxes,
     drop_link_teasers,
     generic_candidate,
+    named_boxes,
     plain_markup,
 )
 from crawler.fields.canonical import canonical as find_canonical
@@ -136,7 +137,8 @@ def extract(
     ld_body = _json_ld_body(ld.get("articleBody"))
     if ld_body:
         candidates.append(Candidate("json-ld", ld_body))
-    readers = _reader_comments(doc)
+    boxes = named_boxes(doc)
+    readers = _reader_comments(doc, boxes)
     for c in candidates:
         # Comments are the end of a page: a "comment" container holding most of the text is
         # the article's own (class="post has-comments").
@@ -153,7 +155,7 @@ def extract(
     if chosen is not None and chosen.source == "json-ld":
         blocks = plain_markup(blocks)
     blocks = drop_link_teasers(doc, blocks)
-    blocks = drop_fact_boxes(doc, blocks)
+    blocks = drop_fact_boxes(doc, blocks, boxes)
     if blocks and description:
         blocks = _with_printed_summary(doc, blocks, description, {title, title_sel})
     body = join_blocks(blocks)
