@@ -137,6 +137,14 @@ def _select_text(doc: _Element, selector: str | None) -> str | None:
     return None
 
 
+def _select_element(doc: _Element, selector: str | None) -> _Element | None:
+    """The element whose text :func:`_select_text` gives."""
+    for el in _css(doc, selector):
+        if normalize_line(el.text_content()):
+            return el
+    return None
+
+
 def _time_attr(doc: _Element, selector: str | None) -> str | None:
     for el in _css(doc, selector):
         # <time datetime>, microdata <meta content>, and Blogger's <abbr title>.

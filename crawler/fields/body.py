@@ -7,7 +7,7 @@ import copy
 import functools
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -742,3 +742,126 @@ def drop_fact_boxes(doc: _Element, blocks: list[str], boxes: NamedBoxes | None =
     if sum(map(len, kept)) < 0.25 * sum(map(len, blocks)):
         return blocks
     return kept
+
+
+# ------------------------------------------------------------------------------------------------
+# When a registered site's selectors suffice
+
+# A selectors body this long, this paragraphed and this free of links is the article's text when
+# it also holds the page's own summary or starts right under its headline: trafilatura's guess,
+# the dearest step of extraction, need not run to check it.
+_CONFIDENT_BLOCKS = 3
+_CONFIDENT_CHARS = 300
+_CONFIDENT_LINKS = 0.2
+# Most of the summary's words are in the text (a summary written apart from the text shares
+# fewer; the headline test covers it).
+_SUMMARY_WORDS = 0.6
+# Text between the headline and the body: a byline, a date line, a caption, a short standfirst
+# (at most 131 characters on the bundled pages). An article that short under a stale selector's
+# box would be too short for choose_body's comparison to rescue anyway.
+_UNDER_HEADLINE_CHARS = 250
+_WORD = re.compile(r"\w{3,}")
+
+
+def selectors_suffice(
+    candidate: Candidate,
+    container: _Element,
+    description: str | None,
+    headline: Callable[[], _Element | None],
+) -> bool:
+    """The site's selectors found the article's text itself, so generic main-content extraction
+    need not run to be compared with it: a long, paragraphed body with few links that holds most
+    words of the page's own summary (JSON-LD or meta description) or starts right under the
+    page's headline. A stale selector that now matches another box (a most-read list, an
+    unrelated long box) is neither, and meets the generic text in :func:`choose_body`."""
+    if (
+        len(candidate.blocks) < _CONFIDENT_BLOCKS
+        or candidate.length < _CONFIDENT_CHARS
+        or candidate.link_density >= _CONFIDENT_LINKS
+    ):
+        return False
+    if description and _holds_words(candidate.blocks, description):
+        return True
+    head = headline()
+    return head is not None and _under_headline(head, container)
+
+
+def _holds_words(blocks: list[str], summary: str) -> bool:
+    words = set(_WORD.findall(summary.lower()))
+    if len(words) < 5:
+        return False
+    text = set(_WORD.findall(" ".join(blocks).lower()))
+    return len(words & text) >= _SUMMARY_WORDS * len(words)
+
+
+def _under_headline(headline: _Element, container: _Element) -> bool:
+    """``container`` starts after ``headline`` in page order with little text between them, or
+    holds it near its own start."""
+    holders = set(container.iterancestors())
+    if headline is container or headline in holders:
+        return False
+    heads = [headline, *headline.iterancestors()]
+    if container in heads:
+        return _text_before(container, headline) <= _UNDER_HEADLINE_CHARS
+    # The lowest element holding both, and its children holding each.
+    at = next((i for i, el in enumerate(heads) if el in holders), None)
+    if at is None or at == 0:
+        return False
+    common, head_side = heads[at], heads[at - 1]
+    body_side = next(
+        (el for el in common if el is container or el in holders), None
+    )  # the child of ``common`` on the container's side
+    if body_side is None:
+        return False
+    children = list(common)
+    if children.index(head_side) >= children.index(body_side):
+        return False
+    between = _text_after(head_side, headline) + _chars(head_side.tail)
+    for el in children[children.index(head_side) + 1 : children.index(body_side)]:
+        between += _element_chars(el)
+        if between > _UNDER_HEADLINE_CHARS:
+            return False
+    if body_side is not container:
+        between += _text_before(body_side, container)
+    return between <= _UNDER_HEADLINE_CHARS
+
+
+def _chars(text: str | None) -> int:
+    return len(text.strip()) if text else 0
+
+
+def _element_chars(el: _Element) -> int:
+    """Text of an element and its tail (a comment's own text does not count)."""
+    own = _chars(el.text_content()) if isinstance(el.tag, str) else 0
+    return own + _chars(el.tail)
+
+
+def _text_before(root: _Element, target: _Element) -> int:
+    """Characters of text inside ``root`` before ``target`` (one of its descendants) starts."""
+    holders = set(target.iterancestors())
+    total = _chars(root.text) if isinstance(root.tag, str) else 0
+    el = root
+    while True:
+        for child in el:
+            if child is target:
+                return total
+            if child in holders:
+                total += _chars(child.text)
+                el = child
+                break
+            total += _element_chars(child)
+        else:
+            return total
+
+
+def _text_after(root: _Element, target: _Element) -> int:
+    """Characters of text inside ``root`` after ``target`` (``root`` or one of its
+    descendants) ends, ``root``'s own tail left out."""
+    total = 0
+    el = target
+    while el is not root:
+        total += _chars(el.tail)
+        for sibling in el.itersiblings():
+            total += _element_chars(sibling)
+        el = el.getparent()
+    return total
