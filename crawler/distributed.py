@@ -52,6 +52,15 @@ redis.call('ZADD', KEYS[2], r[2], r[1])
 return r[1]
 """
 
+# Mark a request seen and queue it in one step (KEYS: dupefilter, queue; ARGV: fingerprint, score,
+# request, "1" for dont_filter): 1 when queued. Two commands let a worker killed between them
+# leave a URL seen but never queued; its parent's requeued refetch then found it seen: lost.
+_ENQUEUE = """
+if ARGV[4] ~= '1' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # Give a worker's processing set back to the queue (KEYS: queue, processing, workers, alive;
 # ARGV[1]: the worker, ARGV[2]: "dead" to do it only when the worker's heartbeat has expired).
 _REQUEUE = """
@@ -132,6 +141,7 @@ class RedisScheduler(Scheduler):
         self._idle_since: float | None = None
         self._heartbeat: Any = None
         self._requeue = server.register_script(_REQUEUE)
+        self._enqueue = server.register_script(_ENQUEUE)
         self._leave = server.register_script(_LEAVE)
 
     @classmethod
@@ -218,6 +228,23 @@ class RedisScheduler(Scheduler):
             logger.info("Last worker of the run: its dupefilter is cleared for the next run")
 
     # -- requests ------------------------------------------------------------------------------
+
+    def enqueue_request(self, request: Request) -> bool:
+        """scrapy-redis's enqueue (dupefilter, then queue) as one atomic step."""
+        queued = self._enqueue(
+            keys=[self.df.key, self.queue.key],
+            args=[
+                self.df.request_fingerprint(request),
+                -request.priority,
+                self.queue._encode_request(request),
+                "1" if request.dont_filter else "0",
+            ],
+        )
+        if not queued:
+            self.df.log(request, self.spider)
+            return False
+        self._stat("scheduler/enqueued/redis")
+        return True
 
     def next_request(self) -> Request | None:
         popped = self.queue.pop_tracked()

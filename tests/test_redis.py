@@ -18,7 +18,7 @@ import pytest
 import redis
 from conftest import ROOT
 from jsonschema import Draft202012Validator
-from redis_helpers import records, redis_server, start_worker, worker_command
+from redis_helpers import records, redis_server, start_worker, tripwire_proxy, worker_command
 from scrapy import Request
 from scrapy.settings import Settings
 from wire_site import WireSite, build, serve
@@ -310,3 +310,35 @@ def test_requests_of_a_worker_without_heartbeat_go_back_to_the_queue(redis_url: 
     assert client.hkeys(workers) == [b"alive"]
     assert client.zcard("t:processing:alive") == 2
     client.close()
+
+
+def test_worker_killed_between_marking_a_link_seen_and_queueing_it_loses_nothing(
+    tmp_path: Path, redis_url: str
+) -> None:
+    # The worker dies at the first command that would put this article's request into Redis:
+    # a link must be seen by the dupefilter only together with being queued, or its parent's
+    # refetch after the restart finds it seen and never queues it again.
+    site = build(60)
+    target = site.articles[7]
+    with serve(site) as origin:
+        with tripwire_proxy(redis_url, target.encode()) as (proxied, tripped):
+            proc = start_worker(worker_command(origin, tmp_path, proxied, "w1"), tmp_path / "w1")
+            assert tripped.wait(timeout=60), "the worker never queued the article"
+            proc.kill()
+            proc.wait()
+        client = redis.Redis.from_url(redis_url)
+        [df_key] = client.keys("crawler:news-*:dupefilter")
+        queue_key = df_key.replace(b":dupefilter", b":requests")
+        fp = CanonicalDupeFilter(client, key="unused").request_fingerprint(Request(origin + target))
+        queued = any(target.encode() in m for m in client.zrange(queue_key, 0, -1))
+        assert queued or not client.sismember(df_key, fp), "seen by the dupefilter, not queued"
+        client.close()
+        proc = start_worker(worker_command(origin, tmp_path, redis_url, "w1"), tmp_path / "w1")
+        assert proc.wait(timeout=120) == 0
+    assert "requests of this worker's killed run back into the queue" in (
+        tmp_path / "w1"
+    ).read_text(encoding="utf-8")
+    counts = _by_path(records(tmp_path))
+    assert set(counts) == set(site.articles)
+    assert set(counts.values()) == {1}
+    _assert_run_over(redis_url)
