@@ -156,6 +156,7 @@ class RedisScheduler(Scheduler):
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(scheduler.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(scheduler.items_durable, signal=items_durable)
+        crawler.signals.connect(scheduler.engine_started, signal=signals.engine_started)
         crawler.signals.connect(scheduler.engine_stopped, signal=signals.engine_stopped)
         return scheduler
 
@@ -195,10 +196,6 @@ class RedisScheduler(Scheduler):
             self.flush()
         if self.stats is not None:
             self.stats.set_value("redis/worker", self.worker)
-        back = self._requeue(keys=self._worker_keys(self.worker), args=[self.worker, "own"])
-        if back:
-            self._stat("redis/requeued_own", back)
-            logger.warning("Put %d requests of this worker's killed run back into the queue", back)
         self._reap()
         self.server.hset(self._key("workers"), self.worker, "starting")
         self._beat()
@@ -206,6 +203,16 @@ class RedisScheduler(Scheduler):
             logger.info("Joining a run with %d requests queued", len(self.queue))
         self._heartbeat = create_looping_call(self._tick)
         self._heartbeat.start(min(1.0, self.timeout / 3), now=False)
+
+    def engine_started(self) -> None:
+        """Put this worker's killed run's requests back, once its ``.part`` is recovered."""
+        # Connected after the export extension, so this runs after its recovery: the store knows
+        # the records the killed run had written but not acknowledged, and their refetch (here
+        # or on another worker) is dropped as unchanged instead of being written a second time.
+        back = self._requeue(keys=self._worker_keys(self.worker), args=[self.worker, "own"])
+        if back:
+            self._stat("redis/requeued_own", back)
+            logger.warning("Put %d requests of this worker's killed run back into the queue", back)
 
     def close(self, reason: str) -> None:
         if self._heartbeat is not None and self._heartbeat.running:

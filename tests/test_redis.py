@@ -5,6 +5,7 @@ gives the records the SQLite store gives."""
 from __future__ import annotations
 
 import collections
+import hashlib
 import json
 import threading
 import time
@@ -26,7 +27,7 @@ from wire_site import WireSite, build, serve
 from crawler import settings as project_settings
 from crawler.distributed import _REQUEUE, CanonicalDupeFilter
 from crawler.state import ArticleRecord, SQLiteStateStore
-from crawler.state_redis import RedisStateStore
+from crawler.state_redis import _RECORD, RedisStateStore
 from crawler.stores import RedisAddon, open_state_store
 from pipelines.dedup import Fingerprint, analyse_text, near_duplicate_score
 
@@ -341,4 +342,40 @@ def test_worker_killed_between_marking_a_link_seen_and_queueing_it_loses_nothing
     counts = _by_path(records(tmp_path))
     assert set(counts) == set(site.articles)
     assert set(counts.values()) == {1}
+    _assert_run_over(redis_url)
+
+
+def test_worker_killed_before_the_store_learns_of_a_batch_writes_it_once(
+    tmp_path: Path, redis_url: str
+) -> None:
+    # w1 dies right after fsyncing its first batch, at the first command that would record the
+    # batch in the store: the records are in its .part, their requests still in its processing
+    # set. Its restart recovers the .part (the store learns of them) before putting the
+    # requests back, so their refetch, on w0 or w1, is an unchanged re-crawl, not a second copy.
+    site = build(300)
+    record_sha = hashlib.sha1(_RECORD.encode()).hexdigest().encode()
+    small = {"EXPORT_BATCH_SIZE": 20}
+    with serve(site) as origin:
+        w0 = start_worker(
+            worker_command(origin, tmp_path, redis_url, "w0", **small), tmp_path / "w0"
+        )
+        with tripwire_proxy(redis_url, record_sha) as (proxied, tripped):
+            w1 = start_worker(
+                worker_command(origin, tmp_path, proxied, "w1", **small), tmp_path / "w1"
+            )
+            assert tripped.wait(timeout=60), "w1 never wrote a batch"
+            w1.kill()
+            w1.wait()
+        parts = list((tmp_path / "output").glob("*/*-w1.jsonl.part"))
+        assert parts and parts[0].stat().st_size, "the killed worker's batch is in its .part"
+        w1 = start_worker(
+            worker_command(origin, tmp_path, redis_url, "w1", **small), tmp_path / "w1"
+        )
+        assert w1.wait(timeout=120) == 0 and w0.wait(timeout=120) == 0
+    log = (tmp_path / "w1").read_text(encoding="utf-8")
+    recovered = log.index("Recovered ")
+    assert recovered < log.index("requests of this worker's killed run back into the queue")
+    counts = _by_path(records(tmp_path))
+    assert set(counts) == set(site.articles)
+    assert set(counts.values()) == {1}, [p for p, c in counts.items() if c > 1][:5]
     _assert_run_over(redis_url)
