@@ -220,7 +220,15 @@ class RedisScheduler(Scheduler):
 
     def engine_stopped(self) -> None:
         """Every feed is closed and its last batch durable: acknowledge what is left, leave."""
-        if self._popped and self.crawler is not None and self.crawler.engine is not None:
+        failed = self.stats.get_value("export/write_errors") if self.stats is not None else 0
+        if failed and (self._popped or self._finished):
+            # The run file could not be written: the records of these requests may be missing.
+            # Left as a killed worker leaves them (no acknowledgement, still a worker of the run):
+            # its restart, or the others once its heartbeat is gone, put them back.
+            n = len(self._popped) + len(self._finished)
+            logger.warning("Left %d unacknowledged requests for a restart to put back", n)
+            return
+        if self._popped or self._finished:
             self._ack(everything=True)
         last = self._leave(
             keys=[

@@ -7,9 +7,12 @@ from __future__ import annotations
 import collections
 import hashlib
 import json
+import resource
+import signal
+import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -379,3 +382,37 @@ def test_worker_killed_before_the_store_learns_of_a_batch_writes_it_once(
     assert set(counts) == set(site.articles)
     assert set(counts.values()) == {1}, [p for p, c in counts.items() if c > 1][:5]
     _assert_run_over(redis_url)
+
+
+def test_worker_whose_file_cannot_be_written_leaves_its_requests_for_its_restart(
+    tmp_path: Path, redis_url: str
+) -> None:
+    # A full disk stops the worker with records of requests it holds not written: it must not
+    # acknowledge them on its way out (their URLs are in the dupefilter, nothing would queue
+    # them again); its restart puts them back and writes every article once.
+    site = build(60)
+    with serve(site) as origin:
+        cmd = worker_command(origin, tmp_path, redis_url, "w1", EXPORT_BATCH_SIZE=2)
+        full = subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, timeout=120, preexec_fn=_full_disk(6000)
+        )
+        assert full.returncode == 4, full.stderr[-3000:]
+        client = redis.Redis.from_url(redis_url)
+        held = client.keys("crawler:news-*:processing:w1")
+        assert held and client.zcard(held[0]) > 0, "the requests it held were acknowledged"
+        client.close()
+        proc = start_worker(cmd, tmp_path / "w1")
+        assert proc.wait(timeout=120) == 0
+    counts = _by_path(records(tmp_path))
+    assert set(counts) == set(site.articles)
+    assert set(counts.values()) == {1}, [p for p, c in counts.items() if c > 1][:5]
+    _assert_run_over(redis_url)
+
+
+def _full_disk(limit: int) -> Callable[[], None]:
+    def apply() -> None:
+        # Writes past `limit` bytes fail with EFBIG, as they would with ENOSPC on a full disk.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
