@@ -416,3 +416,19 @@ def _full_disk(limit: int) -> Callable[[], None]:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return apply
+
+
+def test_worker_writing_another_feed_acknowledges_everything_when_it_finishes(
+    tmp_path: Path, redis_url: str
+) -> None:
+    # `-o items.json` sends no durable-batch signal: the worker's requests wait for its end.
+    site = build(20)
+    with serve(site) as origin:
+        cmd = worker_command(origin, tmp_path, redis_url, "w1")
+        done = subprocess.run(
+            [*cmd, "-O", str(tmp_path / "items.json")], cwd=ROOT, capture_output=True, timeout=120
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    items = json.loads((tmp_path / "items.json").read_text(encoding="utf-8"))
+    assert {urlsplit(item["url"]).path for item in items} == set(site.articles)
+    _assert_run_over(redis_url)
