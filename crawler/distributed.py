@@ -52,6 +52,15 @@ redis.call('ZADD', KEYS[2], r[2], r[1])
 return r[1]
 """
 
+# Mark a request seen and queue it in one step (KEYS: dupefilter, queue; ARGV: fingerprint, score,
+# request, "1" for dont_filter): 1 when queued. Two commands let a worker killed between them
+# leave a URL seen but never queued; its parent's requeued refetch then found it seen: lost.
+_ENQUEUE = """
+if ARGV[4] ~= '1' and redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # Give a worker's processing set back to the queue (KEYS: queue, processing, workers, alive;
 # ARGV[1]: the worker, ARGV[2]: "dead" to do it only when the worker's heartbeat has expired).
 _REQUEUE = """
@@ -132,6 +141,7 @@ class RedisScheduler(Scheduler):
         self._idle_since: float | None = None
         self._heartbeat: Any = None
         self._requeue = server.register_script(_REQUEUE)
+        self._enqueue = server.register_script(_ENQUEUE)
         self._leave = server.register_script(_LEAVE)
 
     @classmethod
@@ -146,6 +156,7 @@ class RedisScheduler(Scheduler):
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(scheduler.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(scheduler.items_durable, signal=items_durable)
+        crawler.signals.connect(scheduler.engine_started, signal=signals.engine_started)
         crawler.signals.connect(scheduler.engine_stopped, signal=signals.engine_stopped)
         return scheduler
 
@@ -185,10 +196,6 @@ class RedisScheduler(Scheduler):
             self.flush()
         if self.stats is not None:
             self.stats.set_value("redis/worker", self.worker)
-        back = self._requeue(keys=self._worker_keys(self.worker), args=[self.worker, "own"])
-        if back:
-            self._stat("redis/requeued_own", back)
-            logger.warning("Put %d requests of this worker's killed run back into the queue", back)
         self._reap()
         self.server.hset(self._key("workers"), self.worker, "starting")
         self._beat()
@@ -197,13 +204,31 @@ class RedisScheduler(Scheduler):
         self._heartbeat = create_looping_call(self._tick)
         self._heartbeat.start(min(1.0, self.timeout / 3), now=False)
 
+    def engine_started(self) -> None:
+        """Put this worker's killed run's requests back, once its ``.part`` is recovered."""
+        # Connected after the export extension, so this runs after its recovery: the store knows
+        # the records the killed run had written but not acknowledged, and their refetch (here
+        # or on another worker) is dropped as unchanged instead of being written a second time.
+        back = self._requeue(keys=self._worker_keys(self.worker), args=[self.worker, "own"])
+        if back:
+            self._stat("redis/requeued_own", back)
+            logger.warning("Put %d requests of this worker's killed run back into the queue", back)
+
     def close(self, reason: str) -> None:
         if self._heartbeat is not None and self._heartbeat.running:
             self._heartbeat.stop()
 
     def engine_stopped(self) -> None:
         """Every feed is closed and its last batch durable: acknowledge what is left, leave."""
-        if self._popped and self.crawler is not None and self.crawler.engine is not None:
+        failed = self.stats.get_value("export/write_errors") if self.stats is not None else 0
+        if failed and (self._popped or self._finished):
+            # The run file could not be written: the records of these requests may be missing.
+            # Left as a killed worker leaves them (no acknowledgement, still a worker of the run):
+            # its restart, or the others once its heartbeat is gone, put them back.
+            n = len(self._popped) + len(self._finished)
+            logger.warning("Left %d unacknowledged requests for a restart to put back", n)
+            return
+        if self._popped or self._finished:
             self._ack(everything=True)
         last = self._leave(
             keys=[
@@ -218,6 +243,23 @@ class RedisScheduler(Scheduler):
             logger.info("Last worker of the run: its dupefilter is cleared for the next run")
 
     # -- requests ------------------------------------------------------------------------------
+
+    def enqueue_request(self, request: Request) -> bool:
+        """scrapy-redis's enqueue (dupefilter, then queue) as one atomic step."""
+        queued = self._enqueue(
+            keys=[self.df.key, self.queue.key],
+            args=[
+                self.df.request_fingerprint(request),
+                -request.priority,
+                self.queue._encode_request(request),
+                "1" if request.dont_filter else "0",
+            ],
+        )
+        if not queued:
+            self.df.log(request, self.spider)
+            return False
+        self._stat("scheduler/enqueued/redis")
+        return True
 
     def next_request(self) -> Request | None:
         popped = self.queue.pop_tracked()

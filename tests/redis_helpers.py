@@ -8,9 +8,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,60 @@ def redis_server(workdir: Path) -> Iterator[str]:
         client.close()
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextmanager
+def tripwire_proxy(redis_url: str, trigger: bytes) -> Iterator[tuple[str, threading.Event]]:
+    """A TCP proxy in front of ``redis_url`` that forwards every command until a client sends one
+    containing ``trigger``: from then on nothing more reaches the server, as if the process
+    died right before sending it. Yields the proxy's URL and an event set at that moment."""
+    host, port = redis_url.split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    tripped = threading.Event()
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    conns: list[socket.socket] = []
+
+    def pump(src: socket.socket, dst: socket.socket, watch: bool) -> None:
+        tail = b""
+        try:
+            while data := src.recv(65536):
+                if watch:
+                    # A trigger split over two reads is still seen (loopback rarely splits).
+                    if tripped.is_set() or trigger in tail + data:
+                        tripped.set()
+                        continue
+                    tail = data[-len(trigger) :]
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (src, dst):
+                with suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            client.settimeout(None)
+            server = socket.create_connection((host, int(port)))
+            conns.extend((client, server))
+            threading.Thread(target=pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=pump, args=(server, client, False), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0", tripped
+    finally:
+        stop.set()
+        listener.close()
+        for conn in conns:
+            conn.close()
 
 
 def worker_command(

@@ -5,10 +5,14 @@ gives the records the SQLite store gives."""
 from __future__ import annotations
 
 import collections
+import hashlib
 import json
+import resource
+import signal
+import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,7 +22,7 @@ import pytest
 import redis
 from conftest import ROOT
 from jsonschema import Draft202012Validator
-from redis_helpers import records, redis_server, start_worker, worker_command
+from redis_helpers import records, redis_server, start_worker, tripwire_proxy, worker_command
 from scrapy import Request
 from scrapy.settings import Settings
 from wire_site import WireSite, build, serve
@@ -26,7 +30,7 @@ from wire_site import WireSite, build, serve
 from crawler import settings as project_settings
 from crawler.distributed import _REQUEUE, CanonicalDupeFilter
 from crawler.state import ArticleRecord, SQLiteStateStore
-from crawler.state_redis import RedisStateStore
+from crawler.state_redis import _RECORD, RedisStateStore
 from crawler.stores import RedisAddon, open_state_store
 from pipelines.dedup import Fingerprint, analyse_text, near_duplicate_score
 
@@ -310,3 +314,121 @@ def test_requests_of_a_worker_without_heartbeat_go_back_to_the_queue(redis_url: 
     assert client.hkeys(workers) == [b"alive"]
     assert client.zcard("t:processing:alive") == 2
     client.close()
+
+
+def test_worker_killed_between_marking_a_link_seen_and_queueing_it_loses_nothing(
+    tmp_path: Path, redis_url: str
+) -> None:
+    # The worker dies at the first command that would put this article's request into Redis:
+    # a link must be seen by the dupefilter only together with being queued, or its parent's
+    # refetch after the restart finds it seen and never queues it again.
+    site = build(60)
+    target = site.articles[7]
+    with serve(site) as origin:
+        with tripwire_proxy(redis_url, target.encode()) as (proxied, tripped):
+            proc = start_worker(worker_command(origin, tmp_path, proxied, "w1"), tmp_path / "w1")
+            assert tripped.wait(timeout=60), "the worker never queued the article"
+            proc.kill()
+            proc.wait()
+        client = redis.Redis.from_url(redis_url)
+        [df_key] = client.keys("crawler:news-*:dupefilter")
+        queue_key = df_key.replace(b":dupefilter", b":requests")
+        fp = CanonicalDupeFilter(client, key="unused").request_fingerprint(Request(origin + target))
+        queued = any(target.encode() in m for m in client.zrange(queue_key, 0, -1))
+        assert queued or not client.sismember(df_key, fp), "seen by the dupefilter, not queued"
+        client.close()
+        proc = start_worker(worker_command(origin, tmp_path, redis_url, "w1"), tmp_path / "w1")
+        assert proc.wait(timeout=120) == 0
+    assert "requests of this worker's killed run back into the queue" in (
+        tmp_path / "w1"
+    ).read_text(encoding="utf-8")
+    counts = _by_path(records(tmp_path))
+    assert set(counts) == set(site.articles)
+    assert set(counts.values()) == {1}
+    _assert_run_over(redis_url)
+
+
+def test_worker_killed_before_the_store_learns_of_a_batch_writes_it_once(
+    tmp_path: Path, redis_url: str
+) -> None:
+    # w1 dies right after fsyncing its first batch, at the first command that would record the
+    # batch in the store: the records are in its .part, their requests still in its processing
+    # set. Its restart recovers the .part (the store learns of them) before putting the
+    # requests back, so their refetch, on w0 or w1, is an unchanged re-crawl, not a second copy.
+    site = build(300)
+    record_sha = hashlib.sha1(_RECORD.encode()).hexdigest().encode()
+    small = {"EXPORT_BATCH_SIZE": 20}
+    with serve(site) as origin:
+        w0 = start_worker(
+            worker_command(origin, tmp_path, redis_url, "w0", **small), tmp_path / "w0"
+        )
+        with tripwire_proxy(redis_url, record_sha) as (proxied, tripped):
+            w1 = start_worker(
+                worker_command(origin, tmp_path, proxied, "w1", **small), tmp_path / "w1"
+            )
+            assert tripped.wait(timeout=60), "w1 never wrote a batch"
+            w1.kill()
+            w1.wait()
+        parts = list((tmp_path / "output").glob("*/*-w1.jsonl.part"))
+        assert parts and parts[0].stat().st_size, "the killed worker's batch is in its .part"
+        w1 = start_worker(
+            worker_command(origin, tmp_path, redis_url, "w1", **small), tmp_path / "w1"
+        )
+        assert w1.wait(timeout=120) == 0 and w0.wait(timeout=120) == 0
+    log = (tmp_path / "w1").read_text(encoding="utf-8")
+    recovered = log.index("Recovered ")
+    assert recovered < log.index("requests of this worker's killed run back into the queue")
+    counts = _by_path(records(tmp_path))
+    assert set(counts) == set(site.articles)
+    assert set(counts.values()) == {1}, [p for p, c in counts.items() if c > 1][:5]
+    _assert_run_over(redis_url)
+
+
+def test_worker_whose_file_cannot_be_written_leaves_its_requests_for_its_restart(
+    tmp_path: Path, redis_url: str
+) -> None:
+    # A full disk stops the worker with records of requests it holds not written: it must not
+    # acknowledge them on its way out (their URLs are in the dupefilter, nothing would queue
+    # them again); its restart puts them back and writes every article once.
+    site = build(60)
+    with serve(site) as origin:
+        cmd = worker_command(origin, tmp_path, redis_url, "w1", EXPORT_BATCH_SIZE=2)
+        full = subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, timeout=120, preexec_fn=_full_disk(6000)
+        )
+        assert full.returncode == 4, full.stderr[-3000:]
+        client = redis.Redis.from_url(redis_url)
+        held = client.keys("crawler:news-*:processing:w1")
+        assert held and client.zcard(held[0]) > 0, "the requests it held were acknowledged"
+        client.close()
+        proc = start_worker(cmd, tmp_path / "w1")
+        assert proc.wait(timeout=120) == 0
+    counts = _by_path(records(tmp_path))
+    assert set(counts) == set(site.articles)
+    assert set(counts.values()) == {1}, [p for p, c in counts.items() if c > 1][:5]
+    _assert_run_over(redis_url)
+
+
+def _full_disk(limit: int) -> Callable[[], None]:
+    def apply() -> None:
+        # Writes past `limit` bytes fail with EFBIG, as they would with ENOSPC on a full disk.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_worker_writing_another_feed_acknowledges_everything_when_it_finishes(
+    tmp_path: Path, redis_url: str
+) -> None:
+    # `-o items.json` sends no durable-batch signal: the worker's requests wait for its end.
+    site = build(20)
+    with serve(site) as origin:
+        cmd = worker_command(origin, tmp_path, redis_url, "w1")
+        done = subprocess.run(
+            [*cmd, "-O", str(tmp_path / "items.json")], cwd=ROOT, capture_output=True, timeout=120
+        )
+    assert done.returncode == 0, done.stderr[-3000:]
+    items = json.loads((tmp_path / "items.json").read_text(encoding="utf-8"))
+    assert {urlsplit(item["url"]).path for item in items} == set(site.articles)
+    _assert_run_over(redis_url)
