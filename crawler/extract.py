@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from lxml.etree import _Element
+
 from crawler.blocks import densest_container, html_blocks
 
 # Importable from here as before (discovery, tests).
@@ -25,7 +27,9 @@ from crawler.fields.body import (
     drop_fact_boxes,
     drop_link_teasers,
     generic_candidate,
+    named_boxes,
     plain_markup,
+    selectors_suffice,
 )
 from crawler.fields.canonical import canonical as find_canonical
 from crawler.fields.dates import fallback_dates, first_date, page_timezone
@@ -39,7 +43,7 @@ from crawler.fields.tags import _tags
 from crawler.fields.title import site_names, title_from_heading
 from crawler.fields.title import title as pick_title
 from crawler.items import Article
-from crawler.page import Page, _css, _first, _select_text, _time_attr
+from crawler.page import Page, _css, _first, _select_element, _select_text, _time_attr
 from crawler.page import decode_html as decode_html
 from crawler.sites import Site, site_for_url
 from crawler.text import content_hash, join_blocks, normalize_line
@@ -62,6 +66,12 @@ def _is_article_page(
     if site is not None and site.is_article(url):
         return True
     return bool(ld_types(ld) - {"webpage"}) or (_first(meta, "og:type") or "").lower() == "article"
+
+
+def _headline(doc: _Element, selector: str | None) -> _Element | None:
+    """The element the record's headline text comes from (the site's title selector, else h1)."""
+    found = _select_element(doc, selector)
+    return found if found is not None else _select_element(doc, "h1")
 
 
 def extract(
@@ -114,19 +124,29 @@ def extract(
         if len(alt) >= 15
     )
 
+    description = ld_text(ld.get("description")) or _first(
+        meta, "og:description", "description", "twitter:description"
+    )
     candidates: list[Candidate] = []
+    suffice = False
     if sel and sel.body:
         containers = _css(doc, sel.body)
         if containers:
-            blocks: list[str] = []
-            links = 0.0
-            for container in containers[:1]:
-                blocks, links = html_blocks(container, sel.remove)
+            blocks, links = html_blocks(containers[0], sel.remove)
             candidates.append(Candidate("selectors", blocks, links))
-    generic = page.generic_blocks
+            suffice = selectors_suffice(
+                candidates[0],
+                containers[0],
+                description,
+                lambda: _headline(doc, sel.title),
+            )
+    # A registered site's selectors that found the article's text itself make trafilatura's
+    # guess, the dearest step here, needless; a selector that matches nothing any more, or
+    # matches another box, still meets it.
+    generic = [] if suffice else page.generic_blocks
     if generic:
         candidates.append(generic_candidate(doc, generic))
-    if sum(len(b) for b in generic) < _SHORT_GENERIC:
+    if not suffice and sum(len(b) for b in generic) < _SHORT_GENERIC:
         # trafilatura found nothing, or only a line or two (a date, a caption) of a page whose
         # text is written as <br> runs in a <div> or a table cell: the densest text competes.
         dense = densest_container(doc)
@@ -136,7 +156,8 @@ def extract(
     ld_body = _json_ld_body(ld.get("articleBody"))
     if ld_body:
         candidates.append(Candidate("json-ld", ld_body))
-    readers = _reader_comments(doc)
+    boxes = named_boxes(doc)
+    readers = _reader_comments(doc, boxes)
     for c in candidates:
         # Comments are the end of a page: a "comment" container holding most of the text is
         # the article's own (class="post has-comments").
@@ -146,14 +167,11 @@ def extract(
     bylines = (_take_bylines(chosen.blocks) or chosen.bylines) if chosen else []
     people, organizations = find_authors(doc, ld, meta, sel.author if sel else None, names)
     authors = people or bylines or organizations
-    description = ld_text(ld.get("description")) or _first(
-        meta, "og:description", "description", "twitter:description"
-    )
     blocks = _drop_author_card(chosen.blocks, authors) if chosen else []
     if chosen is not None and chosen.source == "json-ld":
         blocks = plain_markup(blocks)
     blocks = drop_link_teasers(doc, blocks)
-    blocks = drop_fact_boxes(doc, blocks)
+    blocks = drop_fact_boxes(doc, blocks, boxes)
     if blocks and description:
         blocks = _with_printed_summary(doc, blocks, description, {title, title_sel})
     body = join_blocks(blocks)

@@ -9,6 +9,7 @@ from typing import Any
 
 import cssselect
 import lxml.html
+from lxml import etree
 from lxml.cssselect import LxmlHTMLTranslator
 from lxml.etree import ParserError, _Element
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
@@ -137,6 +138,14 @@ def _select_text(doc: _Element, selector: str | None) -> str | None:
     return None
 
 
+def _select_element(doc: _Element, selector: str | None) -> _Element | None:
+    """The element whose text :func:`_select_text` gives."""
+    for el in _css(doc, selector):
+        if normalize_line(el.text_content()):
+            return el
+    return None
+
+
 def _time_attr(doc: _Element, selector: str | None) -> str | None:
     for el in _css(doc, selector):
         # <time datetime>, microdata <meta content>, and Blogger's <abbr title>.
@@ -148,6 +157,27 @@ def _time_attr(doc: _Element, selector: str | None) -> str | None:
 
 # ------------------------------------------------------------------------------------------------
 # The page
+
+
+def _html_parser() -> lxml.html.HTMLParser:
+    """lxml.html's parser, with its element classes chosen in C: lxml.html's own parser asks a
+    Python method for the class of every element the code touches (several thousand calls on a
+    real page, by ours and by trafilatura's walks of the tree), only to give form elements
+    their form helpers, which nothing here uses."""
+    parser = lxml.html.HTMLParser()
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+# Shared the way lxml.html shares its own parser (lxml serialises its use between threads).
+_PARSER = _html_parser()
 
 
 class Page:
@@ -164,9 +194,9 @@ class Page:
     def parse(cls, url: str, html: bytes | str, content_type: str | None = None) -> Page:
         text = decode_html(html, content_type)
         try:
-            doc = lxml.html.document_fromstring(text)
+            doc = lxml.html.document_fromstring(text, parser=_PARSER)
         except (ParserError, ValueError):
-            doc = lxml.html.document_fromstring("<html><body></body></html>")
+            doc = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
         return cls(url, text, doc)
 
     @functools.cached_property

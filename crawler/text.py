@@ -19,6 +19,10 @@ def normalize_line(line: str) -> str:
     """One line as readers see it: NFC, no invisible controls, single plain spaces, trimmed."""
     line = unicodedata.normalize("NFC", line)
     line = _INVISIBLE.sub("", line)
+    if "\n" not in line:
+        # str.split's whitespace is the regex's \s: the same result, without a substitution at
+        # every space of the line.
+        return " ".join(line.split())
     return _SPACES.sub(" ", line).strip()
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lxml.html
 import pytest
 import trafilatura
 from conftest import ROOT, validate_record
@@ -18,7 +19,7 @@ from scrapy.utils.test import get_crawler
 from crawler.commands.extract import extract_record
 from crawler.discovery import looks_like_article
 from crawler.extract import extract
-from crawler.fields.body import _Precise
+from crawler.fields.body import _Precise, named_boxes
 from crawler.items import Article
 from crawler.page import Page
 from crawler.sample import Pages, serve_pages
@@ -363,6 +364,25 @@ def test_a_fact_box_beside_the_text_leaves_it() -> None:
     )
     body = extract("https://news.example.net/2024/05/12/harvest", page).body
     assert body.split("\n\n") == LINES + MORE
+
+
+@pytest.mark.parametrize("other", ["sidebar", "الشريط-الجانبي"])
+def test_comment_and_fact_box_containers_are_found_by_name_in_any_case(other: str) -> None:
+    """Named containers found from one search over all the names (an ASCII page) or name by
+    name (a page with non-ASCII names): the same elements, none of their neighbours."""
+    doc = lxml.html.document_fromstring(
+        f'<html><body><div class="{other}"><p id="Main">نص</p></div>'
+        '<aside class="story-FactBox wide">حقائق</aside><section class="x">'
+        '<div id="Reader-Opinions"><p class="COMMENT-body">تعليق</p></div></section>'
+        '<div class="info-box" id="disqus_thread">كلاهما</div></body></html>'
+    )
+    boxes = named_boxes(doc)
+    assert [el.get("id") or el.get("class") for el in boxes.comments] == [
+        "Reader-Opinions",
+        "COMMENT-body",
+        "disqus_thread",
+    ]
+    assert [el.get("class") for el in boxes.fact_boxes] == ["story-FactBox wide", "info-box"]
 
 
 def test_a_table_of_contents_linking_into_the_page_leaves_the_text() -> None:

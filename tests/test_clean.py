@@ -19,7 +19,7 @@ from scrapy.utils.test import get_crawler
 from crawler import settings as project_settings
 from crawler.items import Article, Image
 from crawler.sites import get as get_site
-from crawler.text import body_blocks, content_hash, normalize_for_matching
+from crawler.text import body_blocks, content_hash, normalize_for_matching, normalize_line
 from pipelines.clean import (
     CATALOG,
     CleanPipeline,
@@ -60,6 +60,14 @@ def _seed_clean() -> str:
 
 
 # --- the seed -----------------------------------------------------------------------------------
+
+
+def test_a_line_reads_with_single_plain_spaces_and_keeps_its_line_breaks() -> None:
+    spaces = "".join(chr(c) for c in range(0x3001) if chr(c).isspace() and chr(c) != "\n")
+    assert normalize_line(f"{spaces}قال\u00a0\u200bالوزير{spaces}إن{spaces}") == "قال الوزير إن"
+    assert normalize_line(" سطر\u2003أول \n\tسطر  ثان ") == "سطر أول \n سطر ثان"
+    # NFC: a letter and its combining mark become one character.
+    assert normalize_line("\u0627\u0653") == "\u0622"
 
 
 def test_seed_text_of_a_vetogate_record_cleans_to_expected() -> None:

@@ -21,6 +21,7 @@ from crawler.extract import (
     parse_json_ld,
 )
 from crawler.items import Article, Image
+from crawler.page import Page
 from crawler.sites import Selectors, Site
 from crawler.text import join_blocks
 
@@ -866,6 +867,107 @@ def test_a_stale_selector_matching_another_box_loses_to_the_main_content() -> No
     article = run(html, url="https://stale.example.org/n/1", site=site)
     assert article.body == join_blocks(PARAGRAPHS)
     assert article.body_source == "generic"
+
+
+SELECTOR_SITE = Site(
+    name="selected",
+    domains=("selected.example.org",),
+    article_url=r"^/n/\d+",
+    home="https://selected.example.org/",
+    selectors=Selectors(title="h1", body="div.article-body"),
+)
+SELECTED_URL = "https://selected.example.org/n/1"
+# The page's own summary, written apart from the text but in its words.
+SUMMARY = (
+    "دراسة من مركز مستقل: نسبة المشاركة في الانتخابات المحلية ارتفعت، والشباب أكثر من ثلث "
+    "الناخبين للمرة الأولى"
+)
+
+
+def _extract_page(html: str, url: str = SELECTED_URL) -> tuple[Article, Page]:
+    page_ = Page.parse(url, html.encode("utf-8"))
+    return extract(url, html.encode("utf-8"), SELECTOR_SITE, page=page_), page_
+
+
+UNRELATED_BOX = "".join(
+    f"<p>{line}</p>"
+    for line in [
+        "اشترك الآن في النشرة البريدية للموقع لتصلك أهم الأخبار والتحليلات كل صباح على بريدك.",
+        "يقدم الاشتراك المدفوع تجربة قراءة بلا إعلانات مع أرشيف كامل للأعداد السابقة كلها.",
+        "يمكن إلغاء الاشتراك في أي وقت من صفحة الحساب دون أي رسوم إضافية أو التزامات أخرى.",
+        "للاستفسارات يرجى التواصل مع خدمة العملاء على مدار الساعة طوال أيام الأسبوع كاملة.",
+    ]
+)
+MOST_READ = (
+    "<ul>"
+    + "".join(
+        f'<li><a href="/n/{i}">خبر آخر رقم {i} عن أسعار الذهب والعملات في السوق المحلية</a></li>'
+        for i in range(2, 8)
+    )
+    + "</ul>"
+)
+
+
+@pytest.mark.parametrize("box", [UNRELATED_BOX, MOST_READ], ids=["long-box", "most-read"])
+def test_a_stale_selector_matching_another_long_box_still_meets_the_generic_text(box: str) -> None:
+    """The selector now matches a box after the article: long and paragraphed, but holding
+    none of the summary's words and not starting under the headline, so trafilatura runs and
+    its text wins."""
+    html = page(
+        f'<meta property="og:description" content="{SUMMARY}">',
+        article_html() + f'<aside><div class="article-body">{box}</div></aside>',
+    )
+    article, page_ = _extract_page(html)
+    assert article.body == BODY
+    assert article.body_source == "generic"
+    assert "generic_blocks" in page_.__dict__
+
+
+def test_a_selector_matching_nothing_falls_back_to_the_generic_text() -> None:
+    article, page_ = _extract_page(page("", article_html()))
+    assert (article.body, article.body_source) == (BODY, "generic")
+    assert "generic_blocks" in page_.__dict__
+
+
+MORE_TEXT = (
+    "وأشار التقرير إلى أن النتائج النهائية ستعلن خلال أيام بعد انتهاء عمليات الفرز في كل اللجان."
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "top"),
+    [
+        # The summary's words are in the text (no headline to go by).
+        (f'<meta name="description" content="{SUMMARY}">', ""),
+        # The text starts under the headline, past a byline and a date line.
+        (
+            "",
+            f"<header><h1>{TITLE}</h1><div>كتب: سامر خليل</div><time>14 يوليو 2024</time></header>",
+        ),
+    ],
+    ids=["summary", "headline"],
+)
+def test_a_confident_selector_body_skips_generic_extraction(head: str, top: str) -> None:
+    text = "".join(f"<p>{p}</p>" for p in [*PARAGRAPHS, MORE_TEXT])
+    html = page(
+        head,
+        '<nav><a href="/">الرئيسية</a> <a href="/economy">اقتصاد</a></nav>'
+        f'<article>{top}<div class="article-body">{text}</div></article>'
+        f'<aside><div class="box">{UNRELATED_BOX}</div></aside>',
+    )
+    article, page_ = _extract_page(html)
+    assert article.body == join_blocks([*PARAGRAPHS, MORE_TEXT])
+    assert article.body_source == "selectors"
+    assert "generic_blocks" not in page_.__dict__
+
+
+def test_a_selector_body_with_no_evidence_of_being_the_article_is_checked() -> None:
+    """Confident by its shape alone, but no summary and no headline over it: trafilatura runs
+    (and agrees)."""
+    text = "".join(f"<p>{p}</p>" for p in [*PARAGRAPHS, MORE_TEXT])
+    article, page_ = _extract_page(page("", f'<div class="article-body">{text}</div>'))
+    assert article.body_source == "selectors"
+    assert "generic_blocks" in page_.__dict__
 
 
 # ------------------------------------------------------------------------------------------------

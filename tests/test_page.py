@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import lxml.etree
 import lxml.html
 import pytest
 from scrapy import Request
@@ -76,6 +77,19 @@ def test_extraction_reads_a_given_page_without_changing_it() -> None:
     assert lxml.html.tostring(page.doc) == before
     # The lazily computed parts are computed once and shared.
     assert page.generic_blocks is page.generic_blocks
+
+
+def test_the_page_tree_is_the_tree_lxml_html_builds() -> None:
+    """The page's own parser (element classes chosen without a Python call per element) builds
+    the same tree, of lxml.html's element classes with their helpers."""
+    html = article_page().replace("</body>", "<!-- ad slot --><form><input name='q'></form></body>")
+    page = Page.parse("https://akhbar.example.org/news/1", html.encode("utf-8"))
+    assert lxml.html.tostring(page.doc) == lxml.html.tostring(lxml.html.document_fromstring(html))
+    elements = list(page.doc.iter(lxml.etree.Element))
+    assert elements and all(isinstance(el, lxml.html.HtmlElement) for el in elements)
+    (comment,) = page.doc.iter(lxml.etree.Comment)
+    assert isinstance(comment, lxml.html.HtmlComment)
+    assert page.doc.find(".//p").text_content() == TEXT[0]
 
 
 def test_a_site_overrides_a_field_with_a_named_function() -> None:

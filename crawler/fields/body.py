@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import copy
 import functools
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -475,18 +477,17 @@ _COMMENTS_HEADING = re.compile(
     re.I,
 )
 _COMMENTS_NAME = re.compile(r"comment|respons|reader-?opinion|disqus", re.I)
+# A fact box beside the text (key figures, a background list, a product's specifications):
+# the page's aside, named so by its container, not the article's running text.
+_FACT_BOX = re.compile(r"fact-?box|info-?box|fakta|factfile|fact-?sheet", re.I)
 
 
-def _reader_comments(doc: _Element) -> set[str]:
+def _reader_comments(doc: _Element, boxes: NamedBoxes | None = None) -> set[str]:
     """The text blocks of readers' comment sections: containers named like comments, or headed
-    «آراء القراء», «التعليقات»…, which generic extraction may take for the article's end."""
+    «آراء القراء», «التعليقات»…, which generic extraction may take for the article's end.
+    ``boxes`` is the page's :func:`named_boxes`, when already found."""
     found: set[str] = set()
-    sections = [
-        el
-        # Axis steps rather than "//", which libxml2 walks more slowly (the same elements).
-        for el in _xpath("descendant::body/descendant::*[@class or @id]")(doc)
-        if _COMMENTS_NAME.search(f"{el.get('class', '')} {el.get('id', '')}")
-    ]
+    sections = list((boxes or named_boxes(doc)).comments)
     # Headings found by the tree's own iteration, cheaper than an XPath test of every element.
     headings = (h for body in doc.iter("body") for h in body.iter("h2", "h3", "h4", "h5"))
     for heading in dict.fromkeys(headings):
@@ -504,6 +505,60 @@ def _reader_comments(doc: _Element) -> set[str]:
         blocks, _ = html_blocks(section)
         found.update(b for b in blocks if len(b) >= 20)
     return found
+
+
+@dataclass
+class NamedBoxes:
+    """The body's elements whose class or id names them as readers' comments or as fact boxes,
+    in document order."""
+
+    comments: list[_Element]
+    fact_boxes: list[_Element]
+
+
+# The same names, tested on lower-cased ASCII names: a case-blind pattern scans several times
+# slower, and on ASCII text the two find the same names.
+_COMMENTS_NAME_LOWER = re.compile(_COMMENTS_NAME.pattern)
+_FACT_BOX_LOWER = re.compile(_FACT_BOX.pattern)
+
+
+def named_boxes(doc: _Element) -> NamedBoxes:
+    """The comment and fact-box containers of the page, from one walk over its body's elements
+    (each rule searched the whole page on its own before)."""
+    elements: list[_Element] = []
+    names: list[str] = []
+    for body in doc.iter("body"):
+        for el in body.iterdescendants(etree.Element):
+            cls, ident = el.get("class"), el.get("id")
+            if cls is None and ident is None:
+                continue
+            elements.append(el)
+            names.append(f"{cls or ''} {ident or ''}")
+    # One search over all the names rather than one per element (no pattern holds a line break,
+    # so no match runs from one name into the next).
+    joined = "\n".join(names)
+    if not joined.isascii():
+        # Lower-casing may change the length of non-ASCII text: element by element.
+        return NamedBoxes(
+            _unique(el for el, n in zip(elements, names, strict=True) if _COMMENTS_NAME.search(n)),
+            _unique(el for el, n in zip(elements, names, strict=True) if _FACT_BOX.search(n)),
+        )
+    lowered = joined.lower()
+    found: list[list[_Element]] = []
+    starts: list[int] = []
+    for pattern in (_COMMENTS_NAME_LOWER, _FACT_BOX_LOWER):
+        matches = list(pattern.finditer(lowered))
+        if matches and not starts:
+            at = 0
+            for name in names:
+                starts.append(at)
+                at += len(name) + 1
+        found.append(_unique(elements[bisect.bisect_right(starts, m.start()) - 1] for m in matches))
+    return NamedBoxes(*found)
+
+
+def _unique(elements: Iterable[_Element]) -> list[_Element]:
+    return list(dict.fromkeys(elements))
 
 
 def _drop_furniture_lines(
@@ -637,12 +692,15 @@ def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
     inside one link, or a run of three or more blocks that are each a whole link (a list of
     headlines, a table of contents). All blocks stay when such links would take most of the
     text (a page that links its own paragraphs)."""
+    if not blocks:
+        return blocks
     links: set[str] = set()
     anchors: list[str] = []
     for a in doc.iter("a"):
-        text = " ".join(a.text_content().split())
+        # A link with no child element is its own text: no text search to run.
+        text = " ".join((a.text_content() if len(a) else a.text or "").split())
         links.add(text)
-        if (a.get("href") or "").startswith("#") and len(text) >= 3:
+        if len(text) >= 3 and (a.get("href") or "").startswith("#"):
             anchors.append(text)
     long_links = [t for t in links if len(t) >= _TEASER_CHARS]
     teaser = [len(b) >= _TEASER_CHARS and any(b in t for t in long_links) for b in blocks]
@@ -666,32 +724,16 @@ def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
     return kept
 
 
-# A fact box beside the text (key figures, a background list, a product's specifications):
-# the page's aside, named so by its container, not the article's running text.
-_FACT_BOX = re.compile(r"fact-?box|info-?box|fakta|factfile|fact-?sheet", re.I)
-_FACT_BOX_LOWER = re.compile(_FACT_BOX.pattern)
-
-
-def _names(doc: _Element) -> list[str]:
-    """Every class and id value in the body (plain strings: no parent links to build)."""
-    compiled = getattr(_LOCAL, "names", None)
-    if compiled is None:
-        compiled = _LOCAL.names = etree.XPath("//body//@class | //body//@id", smart_strings=False)
-    return compiled(doc)
-
-
-def drop_fact_boxes(doc: _Element, blocks: list[str]) -> list[str]:
+def drop_fact_boxes(doc: _Element, blocks: list[str], boxes: NamedBoxes | None = None) -> list[str]:
     """The blocks outside containers named as fact boxes; all of them when the boxes would
-    take nearly all of the text (a page that names its whole body so)."""
-    # One test over all the names first: most pages have no such box to walk to.
-    # (Lower-cased first: a case-blind pattern scans several times slower.)
-    if not _FACT_BOX_LOWER.search(" ".join(_names(doc)).lower()):
+    take nearly all of the text (a page that names its whole body so). ``boxes`` is the page's
+    :func:`named_boxes`, when already found."""
+    if not blocks:
         return blocks
     boxed: set[str] = set()
-    for el in _xpath("//body//*[@class or @id]")(doc):
-        if _FACT_BOX.search(f"{el.get('class', '')} {el.get('id', '')}"):
-            found, _ = html_blocks(el)
-            boxed.update(found)
+    for el in (boxes or named_boxes(doc)).fact_boxes:
+        found, _ = html_blocks(el)
+        boxed.update(found)
     if not boxed:
         return blocks
     kept = [b for b in blocks if b not in boxed]
@@ -700,3 +742,126 @@ def drop_fact_boxes(doc: _Element, blocks: list[str]) -> list[str]:
     if sum(map(len, kept)) < 0.25 * sum(map(len, blocks)):
         return blocks
     return kept
+
+
+# ------------------------------------------------------------------------------------------------
+# When a registered site's selectors suffice
+
+# A selectors body this long, this paragraphed and this free of links is the article's text when
+# it also holds the page's own summary or starts right under its headline: trafilatura's guess,
+# the dearest step of extraction, need not run to check it.
+_CONFIDENT_BLOCKS = 3
+_CONFIDENT_CHARS = 300
+_CONFIDENT_LINKS = 0.2
+# Most of the summary's words are in the text (a summary written apart from the text shares
+# fewer; the headline test covers it).
+_SUMMARY_WORDS = 0.6
+# Text between the headline and the body: a byline, a date line, a caption, a short standfirst
+# (at most 131 characters on the bundled pages). An article that short under a stale selector's
+# box would be too short for choose_body's comparison to rescue anyway.
+_UNDER_HEADLINE_CHARS = 250
+_WORD = re.compile(r"\w{3,}")
+
+
+def selectors_suffice(
+    candidate: Candidate,
+    container: _Element,
+    description: str | None,
+    headline: Callable[[], _Element | None],
+) -> bool:
+    """The site's selectors found the article's text itself, so generic main-content extraction
+    need not run to be compared with it: a long, paragraphed body with few links that holds most
+    words of the page's own summary (JSON-LD or meta description) or starts right under the
+    page's headline. A stale selector that now matches another box (a most-read list, an
+    unrelated long box) is neither, and meets the generic text in :func:`choose_body`."""
+    if (
+        len(candidate.blocks) < _CONFIDENT_BLOCKS
+        or candidate.length < _CONFIDENT_CHARS
+        or candidate.link_density >= _CONFIDENT_LINKS
+    ):
+        return False
+    if description and _holds_words(candidate.blocks, description):
+        return True
+    head = headline()
+    return head is not None and _under_headline(head, container)
+
+
+def _holds_words(blocks: list[str], summary: str) -> bool:
+    words = set(_WORD.findall(summary.lower()))
+    if len(words) < 5:
+        return False
+    text = set(_WORD.findall(" ".join(blocks).lower()))
+    return len(words & text) >= _SUMMARY_WORDS * len(words)
+
+
+def _under_headline(headline: _Element, container: _Element) -> bool:
+    """``container`` starts after ``headline`` in page order with little text between them, or
+    holds it near its own start."""
+    holders = set(container.iterancestors())
+    if headline is container or headline in holders:
+        return False
+    heads = [headline, *headline.iterancestors()]
+    if container in heads:
+        return _text_before(container, headline) <= _UNDER_HEADLINE_CHARS
+    # The lowest element holding both, and its children holding each.
+    at = next((i for i, el in enumerate(heads) if el in holders), None)
+    if at is None or at == 0:
+        return False
+    common, head_side = heads[at], heads[at - 1]
+    body_side = next(
+        (el for el in common if el is container or el in holders), None
+    )  # the child of ``common`` on the container's side
+    if body_side is None:
+        return False
+    children = list(common)
+    if children.index(head_side) >= children.index(body_side):
+        return False
+    between = _text_after(head_side, headline) + _chars(head_side.tail)
+    for el in children[children.index(head_side) + 1 : children.index(body_side)]:
+        between += _element_chars(el)
+        if between > _UNDER_HEADLINE_CHARS:
+            return False
+    if body_side is not container:
+        between += _text_before(body_side, container)
+    return between <= _UNDER_HEADLINE_CHARS
+
+
+def _chars(text: str | None) -> int:
+    return len(text.strip()) if text else 0
+
+
+def _element_chars(el: _Element) -> int:
+    """Text of an element and its tail (a comment's own text does not count)."""
+    own = _chars(el.text_content()) if isinstance(el.tag, str) else 0
+    return own + _chars(el.tail)
+
+
+def _text_before(root: _Element, target: _Element) -> int:
+    """Characters of text inside ``root`` before ``target`` (one of its descendants) starts."""
+    holders = set(target.iterancestors())
+    total = _chars(root.text) if isinstance(root.tag, str) else 0
+    el = root
+    while True:
+        for child in el:
+            if child is target:
+                return total
+            if child in holders:
+                total += _chars(child.text)
+                el = child
+                break
+            total += _element_chars(child)
+        else:
+            return total
+
+
+def _text_after(root: _Element, target: _Element) -> int:
+    """Characters of text inside ``root`` after ``target`` (``root`` or one of its
+    descendants) ends, ``root``'s own tail left out."""
+    total = 0
+    el = target
+    while el is not root:
+        total += _chars(el.tail)
+        for sibling in el.itersiblings():
+            total += _element_chars(sibling)
+        el = el.getparent()
+    return total
