@@ -199,7 +199,7 @@ MAGHREB_MONTHS = ["جانفي", "فيفري", "مارس", "أفريل", "ماي"
 
 def comments(s: Story) -> tuple[str, str]:
     day = int(s.date[-2:])
-    printed = f"{day} {MAGHREB_MONTHS[10]} 2026 على الساعة 14:05"
+    printed = f"{day} {MAGHREB_MONTHS[int(s.date[5:7]) - 1]} {s.date[:4]} على الساعة 14:05"
     text = "".join(f"<p>{p}</p>" for p in s.paragraphs)
     replies = "".join(
         f'<li class="comment"><div class="comment-author">قارئ {k}</div><div class="comment-body">'
