@@ -235,20 +235,22 @@ def test_a_video_players_no_script_fallback_leaves_the_body() -> None:
 def test_both_trafilatura_modes_sharing_their_work_give_trafilaturas_own_texts() -> None:
     # The full mode reuses the fast mode's main content (only adding the comparison with
     # readability and jusText), except where loose text was recovered, which the two modes do
-    # differently: both texts must stay what trafilatura.extract gives, on every golden page
-    # (some take each path), or an upgrade of trafilatura changed its steps.
+    # differently; the balanced mode starts from the fast mode's pruned raw tree: all three
+    # texts must stay what trafilatura.extract gives, on every golden page (some take each
+    # path), or an upgrade of trafilatura changed its steps.
     shared = set()
     for path in sorted((ROOT / "tests" / "pages").glob("*/*.html")):
         url = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["url"]
         page = Page.parse(url, path.read_bytes())
         precise = _Precise(page.doc, url)
-        for fast, text in ((True, precise.fast), (False, precise.full())):
+        modes = ((True, True, precise.fast), (False, True, precise.full()))
+        for fast, precision, text in (*modes, (False, False, precise.balanced())):
             expected = trafilatura.extract(
                 page.doc, url=url, include_comments=False, include_tables=False,
                 include_images=False, include_links=False, deduplicate=False,
-                favor_precision=True, fast=fast,
+                favor_precision=precision, fast=fast,
             )  # fmt: skip
-            assert text == expected, (path, fast)
+            assert text == expected, (path, fast, precision)
         shared.add(precise._shared)
     assert shared == {True, False}
 

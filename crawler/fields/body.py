@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import functools
 import re
@@ -15,8 +16,18 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.etree import ParserError, _Element
-from trafilatura.core import _forum_thread_page, _prepare_tree, determine_returnstring
-from trafilatura.external import compare_extraction
+from trafilatura.baseline import baseline, html2txt
+from trafilatura.core import (
+    ESCALATION_ACCEPT_RATIO,
+    ESCALATION_JUSTEXT_RATIO,
+    ESCALATION_MAX_LENGTH,
+    ESCALATION_PAGE_SHARE,
+    _forum_thread_page,
+    _prepare_tree,
+    _recall_retry,
+    determine_returnstring,
+)
+from trafilatura.external import compare_extraction, justext_rescue
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.main_extractor import extract_content
 from trafilatura.metadata import Document
@@ -145,7 +156,7 @@ def _generic_blocks(html: str | _Element, url: str) -> list[str]:
             # Precision mode can stop at the first few paragraphs of a long article (a box
             # between them taken for the end): the balanced mode, when it finds much more and
             # that is running text, not a list of teasers (mostly short lines).
-            balanced = _trafilatura(html, url, fast=False, precision=False) or ""
+            balanced = precise.balanced() or ""
             lines = balanced.splitlines()
             short = sum(1 for line in lines if len(line) < 80)
             if len(balanced) > 1.5 * kept and short <= 0.25 * len(lines):
@@ -214,8 +225,11 @@ class _Precise:
 
     ``trafilatura.extract`` would run the whole sequence again for the full mode (pruning,
     cleaning, the main extractor on a new copy of the page); here the full mode adds only the
-    comparison. The steps are trafilatura 2.3's for these options, pinned in constraints.txt;
-    tests/test_body.py checks both texts against ``trafilatura.extract`` on every fixture page.
+    comparison. ``balanced()`` is its balanced (not precision) full mode's text, from the raw
+    tree the fast mode copied and pruned (the same pruning in both modes but on forum pages).
+    The steps are trafilatura 2.3's for these options, pinned in constraints.txt;
+    tests/test_body.py checks the three texts against ``trafilatura.extract`` on every fixture
+    page.
     """
 
     def __init__(self, html: str | _Element, url: str) -> None:
@@ -226,15 +240,19 @@ class _Precise:
             self.fast = _trafilatura(html, url, fast=True)
             return
         options = _options(url, fast=True)
+        self._tree: _Element | None = None
+        self._forum = False
         try:
             tree = copy.copy(html)  # a copy of the whole tree, as trafilatura.extract takes
-            forum = _forum_thread_page(tree)
+            self._forum = _forum_thread_page(tree)
             tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
             tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
-            cleaned, self._backup = _prepare_tree(tree, options, url)
-            if not forum:
-                cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+            # The raw tree pruned: every later step copies it, never changes it, so the other
+            # modes start from it rather than from a new copy pruned again.
             self._tree = tree
+            cleaned, self._backup = _prepare_tree(tree, options, url)
+            if not self._forum:
+                cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
             self._body, self._text = extract_content(cleaned, options)
             self.fast = _as_text(self._body, self._text, options)
         except (TypeError, ValueError):  # trafilatura.extract's "discarding data"
@@ -245,7 +263,7 @@ class _Precise:
     def full(self) -> str | None:
         options = _options(self.url, fast=False)
         if not self._shared:
-            return trafilatura.extract(self.html, options=options)
+            return self._sequence(options)
         try:
             body, text = compare_extraction(
                 self._backup, copy.copy(self._tree), self._body, self._text, options
@@ -253,6 +271,60 @@ class _Precise:
         except (TypeError, ValueError):
             return None
         return _as_text(body, text, options)
+
+    def balanced(self) -> str | None:
+        """trafilatura's balanced (neither precision nor recall) full mode's text."""
+        return self._sequence(_options(self.url, fast=False, precision=False))
+
+    def _sequence(self, options: Extractor) -> str | None:
+        """trafilatura.extract's text in another mode, from the raw tree pruned once: its
+        sequence after that pruning (a forum page's raw tree is pruned differently outside
+        precision mode, and a page the fast mode discarded is left to trafilatura)."""
+        tree = self._tree
+        precision = options.focus == "precision"
+        if tree is None or (self._forum and not precision):
+            return trafilatura.extract(self.html, options=options)
+        try:
+            cleaned, backup = _prepare_tree(tree, options, self.url)
+            if precision and not self._forum:
+                cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+            body, text = extract_content(cleaned, options)
+            body, text = compare_extraction(backup, copy.copy(tree), body, text, options)
+            if not precision:
+                body, text = _rescued(tree, body, text, options, self.url)
+        except (TypeError, ValueError):
+            return None
+        return _as_text(body, text, options)
+
+
+def _rescued(
+    tree: _Element, body: _Element, text: str, options: Extractor, url: str
+) -> tuple[_Element, str]:
+    """trafilatura 2.3's last steps outside precision mode, comments left out: the baseline
+    rescue of a short text, then the retry in recall mode of one covering little of the page."""
+    if len(text) < options.min_extracted_size:
+        b_body, b_text, b_len = baseline(tree)
+        if b_len > len(text):
+            body, text = b_body, b_text
+    if (
+        options.focus == "balanced"
+        and 0 < len(text) < ESCALATION_MAX_LENGTH
+        and len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
+    ):
+        r_options = copy.copy(options)
+        r_options.focus = "recall"
+        # trafilatura guards both candidates against any error, as here.
+        r_text = j_text = ""
+        with contextlib.suppress(Exception):
+            r_body, r_text = _recall_retry(tree, r_options, url)
+        with contextlib.suppress(Exception):
+            j_body, j_text = justext_rescue(copy.copy(tree), options)
+        length, r_len, j_len = len(text), len(r_text), len(j_text)
+        if j_len > r_len and j_len > ESCALATION_JUSTEXT_RATIO * length:
+            body, text = j_body, j_text
+        elif r_len >= options.min_extracted_size and r_len > ESCALATION_ACCEPT_RATIO * length:
+            body, text = r_body, r_text
+    return body, text
 
 
 def _as_text(body: _Element, text: str, options: Extractor) -> str | None:
