@@ -16,6 +16,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.etree import ParserError, _Element
+from trafilatura import xpaths
 from trafilatura.baseline import baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
@@ -32,11 +33,6 @@ from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.main_extractor import extract_content
 from trafilatura.metadata import Document
 from trafilatura.settings import Extractor
-from trafilatura.xpaths import (
-    RAW_TREE_PRUNE_XPATH,
-    REMOVE_COMMENTS_AND_LISTS_XPATH,
-    REMOVE_COMMENTS_XPATH,
-)
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
@@ -218,6 +214,56 @@ def _options(url: str, fast: bool, precision: bool = True) -> _Options:
     return options
 
 
+# trafilatura's pruning of comment sections and endless-scroll boxes tests the id and class of
+# every div, section and list with a regular expression, a call into Python per element (about
+# 1 ms per search on a real page). The same searches, first keeping only the elements whose id or
+# class holds a fixed string that every match of those expressions holds (a test lxml runs
+# without leaving C), find the same elements. Where trafilatura's expressions are not the ones
+# these strings were read from (another version), its own run unchanged.
+_REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
+_SCROLL_GUARD = (
+    "contains(@id, 'mvp-post-add-') or contains(@id, 'infinite') or "
+    "contains(@class, 'mvp-post-add-') or contains(@class, 'infinite')"
+)
+_COMMENTS_GUARD = (
+    "contains(@id, 'omment') or contains(@id, 'comol') or contains(@id, 'disqus_thread') or "
+    "contains(@class, 'omment')"
+)
+_SCROLL_TESTS = (
+    "re:test(@id, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')",
+    "re:test(@class, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')",
+    "re:test(@id, 'mvp-post-add-(?:box|wrap)')",
+    "re:test(@class, 'mvp-post-add-(?:box|wrap)')",
+)
+_COMMENTS_TESTS = (
+    "re:test(@id, '^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)')",
+    "re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')",
+    "re:test(@id, '^(?:[Cc]omment(?!ary)|comol)')",
+)
+
+
+def _guarded(expression: etree.XPath, guard: str, tests: tuple[str, ...]) -> etree.XPath:
+    """``expression`` (``.//*[tags][regular expression tests]…``) with ``guard`` tested before
+    its regular expressions, when it has no test but ``tests``."""
+    path = expression.path
+    found = set(re.findall(r"re:test\(@\w+, '[^']*'\)", path))
+    if not found or not found <= set(tests) or "][" not in path:
+        return expression
+    return etree.XPath(path.replace("][", f"][{guard}][", 1), namespaces=_REGEXP_NS)
+
+
+_RAW_TREE_PRUNE = [
+    _guarded(x, _SCROLL_GUARD, _SCROLL_TESTS) if "re:test" in x.path else x
+    for x in xpaths.RAW_TREE_PRUNE_XPATH
+]
+_REMOVE_COMMENTS_AND_LISTS = [
+    _guarded(x, _COMMENTS_GUARD, _COMMENTS_TESTS) for x in xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH
+]
+_REMOVE_COMMENTS = [
+    _guarded(x, _COMMENTS_GUARD, _COMMENTS_TESTS) for x in xpaths.REMOVE_COMMENTS_XPATH
+]
+
+
 class _Precise:
     """trafilatura's precision extraction of a page (comments, tables, images and links left
     out) in both its modes, sharing their work: ``fast`` is its fast mode's text, ``full()`` its
@@ -245,14 +291,14 @@ class _Precise:
         try:
             tree = copy.copy(html)  # a copy of the whole tree, as trafilatura.extract takes
             self._forum = _forum_thread_page(tree)
-            tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
-            tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+            tree = prune_unwanted_nodes(tree, _RAW_TREE_PRUNE)
+            tree = prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
             # The raw tree pruned: every later step copies it, never changes it, so the other
             # modes start from it rather than from a new copy pruned again.
             self._tree = tree
             cleaned, self._backup = _prepare_tree(tree, options, url)
             if not self._forum:
-                cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+                cleaned = prune_unwanted_nodes(cleaned, _REMOVE_COMMENTS)
             self._body, self._text = extract_content(cleaned, options)
             self.fast = _as_text(self._body, self._text, options)
         except (TypeError, ValueError):  # trafilatura.extract's "discarding data"
@@ -287,7 +333,7 @@ class _Precise:
         try:
             cleaned, backup = _prepare_tree(tree, options, self.url)
             if precision and not self._forum:
-                cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+                cleaned = prune_unwanted_nodes(cleaned, _REMOVE_COMMENTS)
             body, text = extract_content(cleaned, options)
             body, text = compare_extraction(backup, copy.copy(tree), body, text, options)
             if not precision:
