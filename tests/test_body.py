@@ -243,6 +243,7 @@ def test_both_trafilatura_modes_sharing_their_work_give_trafilaturas_own_texts()
     for path in sorted((ROOT / "tests" / "pages").glob("*/*.html")):
         url = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["url"]
         page = Page.parse(url, path.read_bytes())
+        before = lxml.html.tostring(page.doc)
         precise = _Precise(page.doc, url)
         modes = ((True, True, precise.fast), (False, True, precise.full()))
         for fast, precision, text in (*modes, (False, False, precise.balanced())):
@@ -252,6 +253,8 @@ def test_both_trafilatura_modes_sharing_their_work_give_trafilaturas_own_texts()
                 favor_precision=precision, fast=fast,
             )  # fmt: skip
             assert text == expected, (path, fast, precision)
+        # A page with nothing to prune is not copied: no mode may change the page's own tree.
+        assert lxml.html.tostring(page.doc) == before, path
         shared.add(precise._shared)
     assert shared == {True, False}
 

@@ -289,12 +289,16 @@ class _Precise:
         self._tree: _Element | None = None
         self._forum = False
         try:
-            tree = copy.copy(html)  # a copy of the whole tree, as trafilatura.extract takes
-            self._forum = _forum_thread_page(tree)
-            tree = prune_unwanted_nodes(tree, _RAW_TREE_PRUNE)
-            tree = prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
-            # The raw tree pruned: every later step copies it, never changes it, so the other
-            # modes start from it rather than from a new copy pruned again.
+            self._forum = _forum_thread_page(html)
+            tree = html
+            # Every step after the raw tree's pruning copies the tree, never changes it: only a
+            # page with something to prune needs a copy of its own (trafilatura.extract copies
+            # every page), and the other modes start from that pruned tree rather than from a
+            # new copy pruned again.
+            if any(found(html) for found in (*_RAW_TREE_PRUNE, *_REMOVE_COMMENTS_AND_LISTS)):
+                tree = copy.copy(html)
+                tree = prune_unwanted_nodes(tree, _RAW_TREE_PRUNE)
+                tree = prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
             self._tree = tree
             cleaned, self._backup = _prepare_tree(tree, options, url)
             if not self._forum:
