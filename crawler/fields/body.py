@@ -29,7 +29,7 @@ from trafilatura.core import (
     determine_returnstring,
 )
 from trafilatura.external import compare_extraction, justext_rescue
-from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.main_extractor import extract_content
 from trafilatura.metadata import Document
 from trafilatura.settings import Extractor
@@ -300,7 +300,10 @@ class _Precise:
                 tree = prune_unwanted_nodes(tree, _RAW_TREE_PRUNE)
                 tree = prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
             self._tree = tree
-            cleaned, self._backup = _prepare_tree(tree, options, url)
+            # trafilatura's own preparation (_prepare_tree) but for the copy of the cleaned tree
+            # kept for the full mode's comparison: full() cleans the pruned tree again when it
+            # runs (on a few pages) rather than every page paying for that copy.
+            cleaned = convert_tags(tree_cleaning(copy.copy(tree), options), options, url)
             if not self._forum:
                 cleaned = prune_unwanted_nodes(cleaned, _REMOVE_COMMENTS)
             self._body, self._text = extract_content(cleaned, options)
@@ -315,8 +318,9 @@ class _Precise:
         if not self._shared:
             return self._sequence(options)
         try:
+            backup = tree_cleaning(copy.copy(self._tree), options)
             body, text = compare_extraction(
-                self._backup, copy.copy(self._tree), self._body, self._text, options
+                backup, copy.copy(self._tree), self._body, self._text, options
             )
         except (TypeError, ValueError):
             return None
