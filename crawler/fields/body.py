@@ -262,6 +262,12 @@ _REMOVE_COMMENTS_AND_LISTS = [
 _REMOVE_COMMENTS = [
     _guarded(x, _COMMENTS_GUARD, _COMMENTS_TESTS) for x in xpaths.REMOVE_COMMENTS_XPATH
 ]
+# Whether the raw-tree prunes may find anything: one search of the element kinds they prune for
+# the fixed strings they need (the elementor box's one included), rather than their four walks.
+_PRUNABLE = etree.XPath(
+    "boolean((.//div | .//section | .//aside | .//details | .//ol | .//ul | .//list)"
+    f"[{_SCROLL_GUARD} or {_COMMENTS_GUARD} or contains(@class, 'elementor-share-buttons')])"
+)
 
 
 class _Precise:
@@ -295,7 +301,7 @@ class _Precise:
             # page with something to prune needs a copy of its own (trafilatura.extract copies
             # every page), and the other modes start from that pruned tree rather than from a
             # new copy pruned again.
-            if any(found(html) for found in (*_RAW_TREE_PRUNE, *_REMOVE_COMMENTS_AND_LISTS)):
+            if _PRUNABLE(html):
                 tree = copy.copy(html)
                 tree = prune_unwanted_nodes(tree, _RAW_TREE_PRUNE)
                 tree = prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
