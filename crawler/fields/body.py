@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import functools
 import re
@@ -15,17 +16,23 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from lxml.etree import ParserError, _Element
-from trafilatura.core import _forum_thread_page, _prepare_tree, determine_returnstring
-from trafilatura.external import compare_extraction
-from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura import xpaths
+from trafilatura.baseline import baseline, html2txt
+from trafilatura.core import (
+    ESCALATION_ACCEPT_RATIO,
+    ESCALATION_JUSTEXT_RATIO,
+    ESCALATION_MAX_LENGTH,
+    ESCALATION_PAGE_SHARE,
+    _forum_thread_page,
+    _prepare_tree,
+    _recall_retry,
+    determine_returnstring,
+)
+from trafilatura.external import compare_extraction, justext_rescue
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.main_extractor import extract_content
 from trafilatura.metadata import Document
 from trafilatura.settings import Extractor
-from trafilatura.xpaths import (
-    RAW_TREE_PRUNE_XPATH,
-    REMOVE_COMMENTS_AND_LISTS_XPATH,
-    REMOVE_COMMENTS_XPATH,
-)
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
@@ -145,7 +152,7 @@ def _generic_blocks(html: str | _Element, url: str) -> list[str]:
             # Precision mode can stop at the first few paragraphs of a long article (a box
             # between them taken for the end): the balanced mode, when it finds much more and
             # that is running text, not a list of teasers (mostly short lines).
-            balanced = _trafilatura(html, url, fast=False, precision=False) or ""
+            balanced = precise.balanced() or ""
             lines = balanced.splitlines()
             short = sum(1 for line in lines if len(line) < 80)
             if len(balanced) > 1.5 * kept and short <= 0.25 * len(lines):
@@ -207,6 +214,62 @@ def _options(url: str, fast: bool, precision: bool = True) -> _Options:
     return options
 
 
+# trafilatura's pruning of comment sections and endless-scroll boxes tests the id and class of
+# every div, section and list with a regular expression, a call into Python per element (about
+# 1 ms per search on a real page). The same searches, first keeping only the elements whose id or
+# class holds a fixed string that every match of those expressions holds (a test lxml runs
+# without leaving C), find the same elements. Where trafilatura's expressions are not the ones
+# these strings were read from (another version), its own run unchanged.
+_REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
+_SCROLL_GUARD = (
+    "contains(@id, 'mvp-post-add-') or contains(@id, 'infinite') or "
+    "contains(@class, 'mvp-post-add-') or contains(@class, 'infinite')"
+)
+_COMMENTS_GUARD = (
+    "contains(@id, 'omment') or contains(@id, 'comol') or contains(@id, 'disqus_thread') or "
+    "contains(@class, 'omment')"
+)
+_SCROLL_TESTS = (
+    "re:test(@id, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')",
+    "re:test(@class, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')",
+    "re:test(@id, 'mvp-post-add-(?:box|wrap)')",
+    "re:test(@class, 'mvp-post-add-(?:box|wrap)')",
+)
+_COMMENTS_TESTS = (
+    "re:test(@id, '^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)')",
+    "re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')",
+    "re:test(@id, '^(?:[Cc]omment(?!ary)|comol)')",
+)
+
+
+def _guarded(expression: etree.XPath, guard: str, tests: tuple[str, ...]) -> etree.XPath:
+    """``expression`` (``.//*[tags][regular expression tests]…``) with ``guard`` tested before
+    its regular expressions, when it has no test but ``tests``."""
+    path = expression.path
+    found = set(re.findall(r"re:test\(@\w+, '[^']*'\)", path))
+    if not found or not found <= set(tests) or "][" not in path:
+        return expression
+    return etree.XPath(path.replace("][", f"][{guard}][", 1), namespaces=_REGEXP_NS)
+
+
+_RAW_TREE_PRUNE = [
+    _guarded(x, _SCROLL_GUARD, _SCROLL_TESTS) if "re:test" in x.path else x
+    for x in xpaths.RAW_TREE_PRUNE_XPATH
+]
+_REMOVE_COMMENTS_AND_LISTS = [
+    _guarded(x, _COMMENTS_GUARD, _COMMENTS_TESTS) for x in xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH
+]
+_REMOVE_COMMENTS = [
+    _guarded(x, _COMMENTS_GUARD, _COMMENTS_TESTS) for x in xpaths.REMOVE_COMMENTS_XPATH
+]
+# Whether the raw-tree prunes may find anything: one search of the element kinds they prune for
+# the fixed strings they need (the elementor box's one included), rather than their four walks.
+_PRUNABLE = etree.XPath(
+    "boolean((.//div | .//section | .//aside | .//details | .//ol | .//ul | .//list)"
+    f"[{_SCROLL_GUARD} or {_COMMENTS_GUARD} or contains(@class, 'elementor-share-buttons')])"
+)
+
+
 class _Precise:
     """trafilatura's precision extraction of a page (comments, tables, images and links left
     out) in both its modes, sharing their work: ``fast`` is its fast mode's text, ``full()`` its
@@ -214,8 +277,11 @@ class _Precise:
 
     ``trafilatura.extract`` would run the whole sequence again for the full mode (pruning,
     cleaning, the main extractor on a new copy of the page); here the full mode adds only the
-    comparison. The steps are trafilatura 2.3's for these options, pinned in constraints.txt;
-    tests/test_body.py checks both texts against ``trafilatura.extract`` on every fixture page.
+    comparison. ``balanced()`` is its balanced (not precision) full mode's text, from the raw
+    tree the fast mode copied and pruned (the same pruning in both modes but on forum pages).
+    The steps are trafilatura 2.3's for these options, pinned in constraints.txt;
+    tests/test_body.py checks the three texts against ``trafilatura.extract`` on every fixture
+    page.
     """
 
     def __init__(self, html: str | _Element, url: str) -> None:
@@ -226,15 +292,26 @@ class _Precise:
             self.fast = _trafilatura(html, url, fast=True)
             return
         options = _options(url, fast=True)
+        self._tree: _Element | None = None
+        self._forum = False
         try:
-            tree = copy.copy(html)  # a copy of the whole tree, as trafilatura.extract takes
-            forum = _forum_thread_page(tree)
-            tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
-            tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
-            cleaned, self._backup = _prepare_tree(tree, options, url)
-            if not forum:
-                cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+            self._forum = _forum_thread_page(html)
+            tree = html
+            # Every step after the raw tree's pruning copies the tree, never changes it: only a
+            # page with something to prune needs a copy of its own (trafilatura.extract copies
+            # every page), and the other modes start from that pruned tree rather than from a
+            # new copy pruned again.
+            if _PRUNABLE(html):
+                tree = copy.copy(html)
+                tree = prune_unwanted_nodes(tree, _RAW_TREE_PRUNE)
+                tree = prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
             self._tree = tree
+            # trafilatura's own preparation (_prepare_tree) but for the copy of the cleaned tree
+            # kept for the full mode's comparison: full() cleans the pruned tree again when it
+            # runs (on a few pages) rather than every page paying for that copy.
+            cleaned = convert_tags(tree_cleaning(copy.copy(tree), options), options, url)
+            if not self._forum:
+                cleaned = prune_unwanted_nodes(cleaned, _REMOVE_COMMENTS)
             self._body, self._text = extract_content(cleaned, options)
             self.fast = _as_text(self._body, self._text, options)
         except (TypeError, ValueError):  # trafilatura.extract's "discarding data"
@@ -245,14 +322,69 @@ class _Precise:
     def full(self) -> str | None:
         options = _options(self.url, fast=False)
         if not self._shared:
-            return trafilatura.extract(self.html, options=options)
+            return self._sequence(options)
         try:
+            backup = tree_cleaning(copy.copy(self._tree), options)
             body, text = compare_extraction(
-                self._backup, copy.copy(self._tree), self._body, self._text, options
+                backup, copy.copy(self._tree), self._body, self._text, options
             )
         except (TypeError, ValueError):
             return None
         return _as_text(body, text, options)
+
+    def balanced(self) -> str | None:
+        """trafilatura's balanced (neither precision nor recall) full mode's text."""
+        return self._sequence(_options(self.url, fast=False, precision=False))
+
+    def _sequence(self, options: Extractor) -> str | None:
+        """trafilatura.extract's text in another mode, from the raw tree pruned once: its
+        sequence after that pruning (a forum page's raw tree is pruned differently outside
+        precision mode, and a page the fast mode discarded is left to trafilatura)."""
+        tree = self._tree
+        precision = options.focus == "precision"
+        if tree is None or (self._forum and not precision):
+            return trafilatura.extract(self.html, options=options)
+        try:
+            cleaned, backup = _prepare_tree(tree, options, self.url)
+            if precision and not self._forum:
+                cleaned = prune_unwanted_nodes(cleaned, _REMOVE_COMMENTS)
+            body, text = extract_content(cleaned, options)
+            body, text = compare_extraction(backup, copy.copy(tree), body, text, options)
+            if not precision:
+                body, text = _rescued(tree, body, text, options, self.url)
+        except (TypeError, ValueError):
+            return None
+        return _as_text(body, text, options)
+
+
+def _rescued(
+    tree: _Element, body: _Element, text: str, options: Extractor, url: str
+) -> tuple[_Element, str]:
+    """trafilatura 2.3's last steps outside precision mode, comments left out: the baseline
+    rescue of a short text, then the retry in recall mode of one covering little of the page."""
+    if len(text) < options.min_extracted_size:
+        b_body, b_text, b_len = baseline(tree)
+        if b_len > len(text):
+            body, text = b_body, b_text
+    if (
+        options.focus == "balanced"
+        and 0 < len(text) < ESCALATION_MAX_LENGTH
+        and len(text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
+    ):
+        r_options = copy.copy(options)
+        r_options.focus = "recall"
+        # trafilatura guards both candidates against any error, as here.
+        r_text = j_text = ""
+        with contextlib.suppress(Exception):
+            r_body, r_text = _recall_retry(tree, r_options, url)
+        with contextlib.suppress(Exception):
+            j_body, j_text = justext_rescue(copy.copy(tree), options)
+        length, r_len, j_len = len(text), len(r_text), len(j_text)
+        if j_len > r_len and j_len > ESCALATION_JUSTEXT_RATIO * length:
+            body, text = j_body, j_text
+        elif r_len >= options.min_extracted_size and r_len > ESCALATION_ACCEPT_RATIO * length:
+            body, text = r_body, r_text
+    return body, text
 
 
 def _as_text(body: _Element, text: str, options: Extractor) -> str | None:
