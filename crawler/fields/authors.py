@@ -284,16 +284,22 @@ _LABEL_ELEMENTS = (
 )
 
 
-def _labelled_byline(doc: _Element) -> list[str]:
-    """The names after the page's first author label, in the element that holds both."""
+def _in_furniture(el: _Element) -> bool:
+    """Whether ``el`` or an element around it is the page's furniture (navigation, footer,
+    the page's own header), not the article."""
     from crawler.fields.dates import outside_article
 
+    return any(outside_article(x) for x in (el, *el.iterancestors()))
+
+
+def _labelled_byline(doc: _Element) -> list[str]:
+    """The names after the page's first author label, in the element that holds both."""
     for el in doc.xpath(_LABEL_ELEMENTS):
         label = normalize_line(el.text or "")
         if not label or len(label) > 20 or not _LABEL_WORDS.match(label):
             continue
         parent = el.getparent()
-        if parent is None or any(outside_article(x) for x in (parent, *parent.iterancestors())):
+        if parent is None or _in_furniture(parent):
             continue
         if parent.tag == "dl" or el.tag == "dt":
             follower = el.getnext()
@@ -309,13 +315,11 @@ def _labelled_byline(doc: _Element) -> list[str]:
 def _archive_link_names(doc: _Element) -> list[str]:
     """The writers a byline links to their archive pages; none when the page links to more
     than two writers (a columnists' list or a sidebar of opinion pieces, not a byline)."""
-    from crawler.fields.dates import outside_article
-
     targets: dict[str, str] = {}
     for a in doc.xpath(_ARCHIVE_LINKS):
         href = a.get("href", "")
         match = _ARCHIVE_PATH.search(href)
-        if not match or outside_article(a) or any(outside_article(x) for x in a.iterancestors()):
+        if not match or _in_furniture(a):
             continue
         name = normalize_line(a.text_content())
         if name and _person_like(AUTHOR_PREFIX.sub("", name)):
