@@ -39,6 +39,7 @@ from crawler.fields.jsonld import ld_text, ld_types
 from crawler.fields.jsonld import parse_json_ld as parse_json_ld
 from crawler.fields.language import _language
 from crawler.fields.overrides import apply_overrides
+from crawler.fields.tables import split_cell_runs, with_data_tables
 from crawler.fields.tags import _tags
 from crawler.fields.title import page_heading, site_names, title_from_heading
 from crawler.fields.title import title as pick_title
@@ -145,7 +146,7 @@ def extract(
     # matches another box, still meets it.
     generic = [] if suffice else page.generic_blocks
     if generic:
-        candidates.append(generic_candidate(doc, generic))
+        candidates.append(generic_candidate(doc, split_cell_runs(doc, generic)))
     if not suffice and sum(len(b) for b in generic) < _SHORT_GENERIC:
         # trafilatura found nothing, or only a line or two (a date, a caption) of a page whose
         # text is written as <br> runs in a <div> or a table cell: the densest text competes.
@@ -172,6 +173,7 @@ def extract(
         blocks = plain_markup(blocks)
     blocks = drop_link_teasers(doc, blocks)
     blocks = drop_fact_boxes(doc, blocks, boxes)
+    blocks = with_data_tables(doc, blocks)
     if blocks and description:
         blocks = _with_printed_summary(doc, blocks, description, {title, title_sel})
     body = join_blocks(blocks)
