@@ -31,10 +31,11 @@ PARAGRAPHS = [
     "السنوات الأخيرة بسبب قلة الأمطار.",
 ]
 HEADING = "المرحلة الثانية"
-# Distractors shipped in the same data: a reader's long comment (longer than a paragraph,
-# plain text), and a related article with its own long body and a link.
+# Distractors shipped in the same data: a reader's long comment quoting the headline (longer
+# than a paragraph, plain text), and a related article with its own long body and a link.
 COMMENT = (
-    "تعليق من قارئ: أتابع أخبار المياه منذ سنوات طويلة وأرى أن المشكلة الحقيقية ليست في بناء "
+    f"تعليق من قارئ على خبر «{TITLE}»: "
+    "أتابع أخبار المياه منذ سنوات طويلة وأرى أن المشكلة الحقيقية ليست في بناء "
     "المحطات بل في صيانتها بعد الافتتاح، فكم من مشروع بدأ بحفل كبير ثم توقف بعد عام واحد لأن "
     "أحدا لم يخصص ميزانية للتشغيل والصيانة وتدريب العاملين، وأتمنى أن تكون هذه المرة مختلفة وأن "
     "نرى تقارير دورية عن إنتاج المحطة وجودة المياه التي تصل إلى البيوت في كل مدينة وقرية."
@@ -44,6 +45,13 @@ RELATED_BODY = [
     "شهدت الأسواق المركزية ارتفاعا ملحوظا في أسعار الخضار خلال الأسبوع الجاري، وسط شكاوى من "
     "التجار والمستهلكين على حد سواء من تراجع الكميات المعروضة.",
 ] * 6
+# The writer's biography, under a key that names no box.
+BIO = (
+    "سلمى الحداد صحفية تغطي شؤون البيئة والطاقة منذ عام ألفين وعشرة، عملت مراسلة في عدة عواصم "
+    "عربية وأوروبية، وحصلت على جائزة الصحافة الاستقصائية عن سلسلة تحقيقات حول تلوث الأنهار، "
+    "وتكتب عمودا أسبوعيا عن التغير المناخي وأثره على الزراعة والصيد في بلدان المنطقة، كما تدرّس "
+    "مادة الكتابة الصحفية في كلية الإعلام وتشارك في تدريب الصحفيين الشبان على التحقق من الأرقام."
+)
 URL = "https://akhbar.example.com/news/2026/12/03/desalination-plant-opens"
 
 
@@ -104,6 +112,7 @@ def next_data_page(text: bool = True) -> str:
                     "summary": SUMMARY,
                     "bodyHtml": article_html() if text else "",
                     "comments": comments(),
+                    "author": {"name": "سلمى الحداد", "bio": BIO},
                 },
             }
         },
@@ -155,6 +164,11 @@ def state_page(text: bool = True) -> str:
                     "content": blocks if text else [],
                     "comments": comments(),
                 },
+                # Another article of the store, longer than this one.
+                "a5498": {
+                    "title": RELATED_TITLE,
+                    "content": [{"type": "paragraph", "text": p} for p in RELATED_BODY],
+                },
             },
             "lists": {"mostRead": related()},
         },
@@ -201,7 +215,13 @@ def test_a_script_rendered_page_s_text_comes_from_its_script_data(build: object)
     assert article.body == EXPECTED
     assert article.body_source == "script"
     assert not article.body_missing
-    for distractor in (COMMENT[:40], RELATED_BODY[0][:40], RELATED_TITLE, "المحطة من الجو"):
+    for distractor in (
+        COMMENT[:40],
+        RELATED_BODY[0][:40],
+        RELATED_TITLE,
+        BIO[:40],
+        "المحطة من الجو",
+    ):
         assert distractor not in article.body
     validate_record(article.to_dict())
 

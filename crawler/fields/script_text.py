@@ -51,6 +51,13 @@ _URL = re.compile(r"https?://\S+")
 _PLACEHOLDER = re.compile(r"[$%#{\[]{1,3}[A-Z0-9_]+[$%#}\]]{1,3}")
 _CODE = re.compile(r"[{};=]|function\s*\(|=>")
 
+# Keys naming what is not the article's text (readers' comments, other articles, the site's
+# furniture): what they hold is not read.
+_OTHER_BOX = re.compile(
+    r"comment|repl(?:y|ies)|related|recommend|most_?read|popular|trending|teaser|navigation|"
+    r"menu|footer|cookie|consent|newsletter",
+    re.I,
+)
 # Kinds of the items of a body written as a list of blocks (rich-text editors' JSON: Draft,
 # Slate, Portable Text, Contentful, Editor.js, a CMS's own "type": "paragraph" objects), and
 # the keys that hold their text.
@@ -345,8 +352,8 @@ def _walk(
         return
     if isinstance(value, dict):
         holders.append(value)
-        for item in value.values():
-            if isinstance(item, (dict, list, str)):
+        for name, item in value.items():
+            if isinstance(item, (dict, list, str)) and not _OTHER_BOX.search(name):
                 yield from _walk(item, holders, keys, budget, depth + 1)
         holders.pop()
         return
