@@ -154,7 +154,7 @@ def state_page(text: bool = True) -> str:
     (``text``: with the article's text)."""
     blocks: list[dict[str, object]] = [{"type": "paragraph", "text": p} for p in PARAGRAPHS]
     blocks.insert(2, {"type": "heading", "text": HEADING})
-    blocks.insert(1, {"type": "image", "src": "/i/plant.jpg", "caption": "المحطة من الجو"})
+    blocks.insert(1, {"type": "image", "url": "/i/plant.jpg", "caption": "المحطة من الجو"})
     state = {
         "route": {"path": "/news/2026/12/03/desalination-plant-opens"},
         "entities": {
@@ -305,3 +305,61 @@ def test_a_crawl_writes_a_script_rendered_article_with_its_text(tmp_path: Path) 
     report = json.loads(Path(f"{dump}.report.json").read_text(encoding="utf-8"))
     assert report["stats"]["extract/body_source/script"] == 2
     assert report["health"]["body_sources"]["script"] == 1.0
+
+
+def _rich_text_shapes() -> dict[str, object]:
+    p, h = PARAGRAPHS, HEADING
+    return {
+        "draft": {
+            "blocks": [
+                *({"key": f"k{i}", "type": "unstyled", "text": x} for i, x in enumerate(p[:2])),
+                {"key": "h", "type": "header-two", "text": h},
+                *({"key": f"m{i}", "type": "unstyled", "text": x} for i, x in enumerate(p[2:])),
+            ],
+            "entityMap": {},
+        },
+        "portable text": [
+            *({"_type": "block", "children": [{"_type": "span", "text": x}]} for x in p[:2]),
+            {"_type": "block", "style": "h2", "children": [{"_type": "span", "text": h}]},
+            {"_type": "image", "asset": {"_ref": "image-1"}},
+            *({"_type": "block", "children": [{"_type": "span", "text": x}]} for x in p[2:]),
+        ],
+        "contentful": {
+            "nodeType": "document",
+            "content": [
+                *(
+                    {"nodeType": "paragraph", "content": [{"nodeType": "text", "value": x}]}
+                    for x in p[:2]
+                ),
+                {"nodeType": "heading-2", "content": [{"nodeType": "text", "value": h}]},
+                *(
+                    {"nodeType": "paragraph", "content": [{"nodeType": "text", "value": x}]}
+                    for x in p[2:]
+                ),
+            ],
+        },
+        "arc": [
+            *({"type": "text", "content": f"<b>{x[:20]}</b>{x[20:]}"} for x in p[:2]),
+            {"type": "image", "url": "/i/plant.jpg", "caption": "المحطة من الجو"},
+            {"type": "header", "content": h, "level": 2},
+            *({"type": "text", "content": x} for x in p[2:]),
+        ],
+        "wordpress": {"rendered": article_html(), "protected": False},
+    }
+
+
+@pytest.mark.parametrize("shape", list(_rich_text_shapes()))
+def test_a_body_in_a_rich_text_editor_s_shape_is_read_as_its_blocks(shape: str) -> None:
+    data = {"article": {"headline": TITLE, "body": _rich_text_shapes()[shape]}}
+    html = shell("", f"<script>window.__INITIAL_STATE__={json.dumps(data)};</script>")
+    blocks, _ = script_blocks(Page.parse(URL, html).doc, {TITLE}, None)
+    assert blocks == EXPECTED.split("\n\n")
+
+
+def test_a_list_of_linked_teasers_is_no_body_even_under_the_headline() -> None:
+    teasers = [
+        {"type": "text", "text": p, "url": f"/news/{n}"} for n, p in enumerate(PARAGRAPHS * 2)
+    ]
+    data = {"page": {"headline": TITLE, "items": teasers}}
+    html = shell("", f"<script>window.__INITIAL_STATE__ = {json.dumps(data)}</script>")
+    assert script_blocks(Page.parse(URL, html).doc, {TITLE}, SUMMARY) == ([], 0.0)

@@ -32,10 +32,10 @@ _MAX_LINK_SHARE = 0.3
 _WORDS_SHARE = 0.6
 _MIN_WORDS = 4
 
-_ASSIGNED = re.compile(
-    r"""(?:window\s*\.\s*|window\s*\[\s*["']|var\s+|let\s+|const\s+|self\s*\.\s*)?"""
-    r"""(__[A-Za-z][A-Za-z0-9_]*__|__[A-Z][A-Z0-9_]*)["']?\s*\]?\s*=\s*(?!=)"""
-)
+# A global named like a framework's store (``window.__INITIAL_STATE__ =``, ``var __NUXT__=``,
+# ``window["__PRELOADED_STATE__"] =``); the name alone is searched for, a literal prefix the
+# search finds fast.
+_ASSIGNED = re.compile(r"""__(?:[A-Za-z][A-Za-z0-9_]*__|[A-Z][A-Z0-9_]*)["']?\s*\]?\s*=(?!=)""")
 _FLIGHT_PUSH = re.compile(r"""self\.__next_f\.push\(\s*\[\s*1\s*,\s*(?=")""")
 _JSON_PARSE = re.compile(r"""JSON\.parse\(\s*(?=")""")
 _STRING_LITERAL = re.compile(rf'"(?:[^"\\\n]|\\.){{{_MIN_PLAIN_CHARS},}}"')
@@ -45,6 +45,7 @@ _PARAGRAPH_TAG = re.compile(r"<p[\s>]", re.I)
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
 _SQUASH = re.compile(r"\W+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _WORD = re.compile(r"\w{3,}")
 _URL = re.compile(r"https?://\S+")
 # A template's placeholder left in the text (``$$ARTICLEAD$$``, ``{{AD_SLOT}}``, ``%%AD%%``).
@@ -64,10 +65,26 @@ _OTHER_BOX = re.compile(
 _BLOCK_KINDS = {
     "p", "paragraph", "text", "block", "blockquote", "quote", "heading", "h2", "h3", "h4",
     "subheading", "header", "li", "list-item", "listitem", "unstyled", "header-two",
-    "header-three", "richtext", "rich-text", "html",
+    "header-three", "richtext", "rich-text", "html", "subheadline", "subhead", "crosshead",
+    "intertitle", "lead", "standfirst",
 }  # fmt: skip
+# Headings numbered every way editors write them: h2, heading-2, heading_two, header-three.
+_HEADING_KIND = re.compile(r"heading|header|title|h")
+_HEADING_LEVEL = re.compile(r"[-_ ]?(?:[1-6]|one|two|three|four|five|six)")
+
+
+def _block_kind(kind: str) -> bool:
+    if kind in _BLOCK_KINDS:
+        return True
+    head = _HEADING_KIND.match(kind)
+    return head is not None and _HEADING_LEVEL.fullmatch(kind, head.end()) is not None
+
+
 _KIND_KEYS = ("type", "_type", "nodeType", "tag", "tagName", "kind", "__typename", "blockType")
-_TEXT_KEYS = ("text", "value", "content", "children", "html", "data", "body", "plain")
+_TEXT_KEYS = (
+    "text", "value", "content", "children", "html", "data", "body", "plain", "model", "blocks",
+    "fields",
+)  # fmt: skip
 # An item with one of these keys is a teaser of another page (a related article, a link card).
 _LINK_KEYS = {"url", "href", "link", "slug", "permalink", "canonical", "canonicalUrl", "path"}
 
@@ -292,24 +309,34 @@ def _devalued(value: Any) -> Any:
     head = value[0]
     if not (len(head) == 2 and head[0] in ("Reactive", "ShallowReactive") and head[1] == 1):
         return value
-    seen: set[int] = set()
+    # Every object built once (values are shared by index: the same string or object may be
+    # pointed at from many places); one still being built is a cycle, read as None.
+    built: dict[int, Any] = {}
+    building: set[int] = set()
     count = [0]
 
     def at(index: Any, depth: int) -> Any:
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(value):
             return None
-        if index in seen or depth > _MAX_DEPTH or count[0] > _MAX_NODES:
-            return None
-        seen.add(index)
-        count[0] += 1
         item = value[index]
+        if not isinstance(item, (dict, list)):
+            return item
+        if index in built:
+            return built[index]
+        if index in building or depth > _MAX_DEPTH or count[0] > _MAX_NODES:
+            return None
+        building.add(index)
+        count[0] += 1
+        out: Any
         if isinstance(item, dict):
-            return {k: at(v, depth + 1) for k, v in item.items()}
-        if isinstance(item, list):
-            if item and isinstance(item[0], str) and item[0] in _DEVALUE_WRAPPERS:
-                return at(item[1], depth + 1) if len(item) > 1 else None
-            return [at(v, depth + 1) for v in item]
-        return item
+            out = {k: at(v, depth + 1) for k, v in item.items()}
+        elif item and isinstance(item[0], str) and item[0] in _DEVALUE_WRAPPERS:
+            out = at(item[1], depth + 1) if len(item) > 1 else None
+        else:
+            out = [at(v, depth + 1) for v in item]
+        building.discard(index)
+        built[index] = out
+        return out
 
     return at(1, 0)
 
@@ -413,7 +440,7 @@ def _running_text(blocks: list[str]) -> bool:
     if len(_CODE.findall(text)) > len(text) / 100:
         return False
     urls = sum(len(u) for u in _URL.findall(text))
-    letters = sum(c.isalpha() for c in text)
+    letters = sum(map(len, _LETTERS.findall(text)))
     return urls < 0.2 * len(text) and letters > 0.5 * len(text)
 
 
@@ -439,13 +466,14 @@ def _block_list(items: list[Any]) -> list[str]:
             continue
         if kind == "":
             return []
-        if kind not in _BLOCK_KINDS:
+        if not _block_kind(kind):
             continue
-        text = normalize_line(_inline_text(content, 0))
-        if "<" in text and _TAG.search(text):
-            text = _html_text(text)
-        if text:
-            blocks.append(text)
+        for line in _inline_text(content, 0).split("\n"):
+            text = normalize_line(line)
+            if "<" in text and _TAG.search(text):
+                text = _html_text(text)
+            if text:
+                blocks.append(text)
     # Paragraphs, not a list of headlines or captions.
     if len(blocks) < 2 or sum(map(len, blocks)) < 60 * len(blocks) or not _running_text(blocks):
         return []
@@ -454,7 +482,8 @@ def _block_list(items: list[Any]) -> list[str]:
 
 def _item_kind(item: Any) -> tuple[str | None, Any]:
     """The kind of a list item and what holds its text: None for an item that is no block
-    (skipped), "" for one that rules the list out (a teaser: it links elsewhere)."""
+    (skipped: a picture, an embed), "" for one that rules the list out (a teaser: a text or a
+    headline that links elsewhere)."""
     if isinstance(item, list):
         if len(item) >= 4 and item[0] == "$" and isinstance(item[1], str):
             props = item[3] if isinstance(item[3], dict) else {}
@@ -462,16 +491,27 @@ def _item_kind(item: Any) -> tuple[str | None, Any]:
         return None, None
     if not isinstance(item, dict):
         return None, None
-    if any(k in _LINK_KEYS and isinstance(item[k], str) and item[k] for k in item):
-        return "", None
     kind = next((item[k] for k in _KIND_KEYS if isinstance(item.get(k), str)), None)
+    if kind is None:
+        # A CMS's own name for it: "elementType", "bodyElementType", "block_type".
+        kind = next(
+            (v for k, v in item.items() if isinstance(v, str) and k.lower().endswith("type")),
+            None,
+        )
+    if any(k in _LINK_KEYS and isinstance(item[k], str) and item[k] for k in item):
+        if (kind is None and ("title" in item or "headline" in item)) or (
+            kind is not None and _block_kind(kind.lower())
+        ):
+            return "", None
+        return None, None
     if kind is None:
         return None, None
     return kind.lower(), {k: item[k] for k in _TEXT_KEYS if k in item}
 
 
 def _inline_text(value: Any, depth: int) -> str:
-    """The text inside a block's content: its strings, in order, joined as inline runs."""
+    """The text inside a block's content: its strings, in order, joined as inline runs
+    (the items of a list of blocks inside it on lines of their own)."""
     if depth > 12:
         return ""
     if isinstance(value, str):
@@ -480,9 +520,17 @@ def _inline_text(value: Any, depth: int) -> str:
         if len(value) >= 4 and value[0] == "$" and isinstance(value[1], str):
             props = value[3] if isinstance(value[3], dict) else {}
             return _inline_text(props.get("children"), depth + 1)
-        return "".join(_inline_text(v, depth + 1) for v in value)
+        # Block items inside a block (a section of paragraphs) stay apart: a line each.
+        sep = "\n" if any(_item_kind(v)[0] for v in value[:3]) else ""
+        return sep.join(_inline_text(v, depth + 1) for v in value)
     if isinstance(value, dict):
-        return "".join(_inline_text(value[k], depth + 1) for k in _TEXT_KEYS if k in value)
+        # The first key holding text: a paragraph may hold its text twice, whole in "text"
+        # and in runs under "blocks" or "children".
+        for key in _TEXT_KEYS:
+            if key in value:
+                text = _inline_text(value[key], depth + 1)
+                if text.strip():
+                    return text
     return ""
 
 
