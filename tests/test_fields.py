@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from crawler.commands.extract import extract_record
 from crawler.dates import _EGYPTIAN_MONTHS, _parser, _printed, parse_date
 from crawler.extract import extract
-from crawler.fields.authors import place_byline, split_names
+from crawler.fields.authors import byline_names, place_byline, split_names
 from crawler.fields.title import clean_title, site_page_title, strip_site_name
 
 URL = "https://akhbar.example.org/news/2024/health-campaign-48213"
@@ -161,6 +162,35 @@ def test_htmldate_reads_what_the_page_gives_last_but_no_copyright_year() -> None
 
 
 # --- authors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("بقلم / د. محمد عبد الله", ["محمد عبد الله"]),
+        ("بقلم الدكتور محمد عبد الله", ["محمد عبد الله"]),
+        ("كتب: محمد أحمد - تصوير: علي حسن", ["محمد أحمد"]),
+        ("متابعة: رنا محمود | 23 نوفمبر 2026", ["رنا محمود"]),
+        ("كتب – محمد أحمد في 23 نوفمبر 2026 الساعة 10:30 م", ["محمد أحمد"]),
+        ("تقرير: محمد أحمد ـ القاهرة", ["محمد أحمد"]),
+        ("حوار: أحمد سمير", ["أحمد سمير"]),
+    ],
+)
+def test_a_labelled_byline_over_the_text_names_its_writers_and_leaves_the_text(
+    line: str, names: list[str]
+) -> None:
+    record = extract_record(URL, page(top=f'<div class="meta">{line}</div>').encode())
+    assert record["authors"] == names
+    assert record["body"].split("\n\n") == PARAS
+
+
+def test_a_sentence_or_a_newsroom_credit_is_no_byline() -> None:
+    assert byline_names("كتب الرئيس رسالة إلى الشعب المصري اليوم") is None
+    assert byline_names("By the time we arrived, it was over") is None
+    assert byline_names("كتب الوزير رسالة.") is None
+    # «محرر الموقع» where the byline goes credits the newsroom: out of the text, no author.
+    record = extract_record(URL, page(top='<div class="author">محرر الموقع</div>').encode())
+    assert record["authors"] == [] and record["body"].split("\n\n") == PARAS
 
 
 def test_a_place_byline_opening_the_text_is_its_author_not_its_text() -> None:

@@ -41,7 +41,7 @@ from crawler.phrases import (
     SITE_WORDS,
     SUPPORT_APPEALS,
 )
-from crawler.text import EASTERN_DIGITS
+from crawler.text import EASTERN_DIGITS, normalize_for_matching
 
 # ------------------------------------------------------------------------------------------------
 # The rule catalog
@@ -510,9 +510,18 @@ def _share_line(line: Line) -> bool:
     return bool(_SHARE_LINE.fullmatch(line.key))
 
 
+_LINK = re.compile(r"(?:https?://|www\.)\S+")
+
+
 def _share_networks(line: Line) -> bool:
-    """A share line that says so by itself: more than one name, or a share phrase."""
-    return _share_line(line) and not _SHARE_SINGLE.fullmatch(line.key)
+    """A share line that says so by itself: more than one name, or a share phrase; or a share
+    label with the page's short link after it («رابط مختصر: https://…»)."""
+    if _share_line(line):
+        return not _SHARE_SINGLE.fullmatch(line.key)
+    if line.words > 8 or ("http" not in line.text and "www." not in line.text):
+        return False
+    rest = normalize_for_matching(_LINK.sub(" ", line.text))
+    return bool(rest) and bool(_SHARE_LINE.fullmatch(rest)) and not _SHARE_SINGLE.fullmatch(rest)
 
 
 # --- copyright ----------------------------------------------------------------------------------
