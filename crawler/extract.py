@@ -163,7 +163,8 @@ def extract(
     if max((c.length for c in candidates), default=0) < _SHORT_BODY:
         # A script-rendered page (Next.js, Nuxt, a state store) may ship its text only in its
         # script data; a page with text in its HTML never pays for reading that data.
-        heads = {title, title_sel, ld_title, og_title, html_title}
+        # A <title> that is only the site's name would tie any object naming the site.
+        heads = {title, title_sel, ld_title, og_title, html_title} - set(names)
         blocks, links = script_blocks(doc, heads, description)
         if blocks:
             candidates.append(Candidate("script", blocks, links))

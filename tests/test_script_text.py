@@ -363,3 +363,18 @@ def test_a_list_of_linked_teasers_is_no_body_even_under_the_headline() -> None:
     data = {"page": {"headline": TITLE, "items": teasers}}
     html = shell("", f"<script>window.__INITIAL_STATE__ = {json.dumps(data)}</script>")
     assert script_blocks(Page.parse(URL, html).doc, {TITLE}, SUMMARY) == ([], 0.0)
+
+
+def test_a_title_that_is_only_the_site_s_name_ties_no_text_to_the_page() -> None:
+    # The site's own settings name the site beside a long text about it: not the article.
+    name = "شبكة أخبار الساحل"
+    about = {"siteName": name, "about": " ".join([BIO, BIO])}
+    html = (
+        f'<html><head><meta charset="utf-8"><title>{name}</title><meta property="og:site_name" '
+        f'content="{name}"><meta property="og:type" content="article"></head><body>'
+        f'<div id="app"></div><script>window.__SITE_STATE__ = {json.dumps(about)}</script>'
+        "</body></html>"
+    )
+    assert script_blocks(Page.parse(URL, html).doc, {name}, None)[0]  # the name alone ties
+    article = extract(URL, html)
+    assert article.body == "" and article.body_missing
