@@ -41,7 +41,7 @@ from crawler.fields.language import _language
 from crawler.fields.overrides import apply_overrides
 from crawler.fields.script_text import script_blocks
 from crawler.fields.tags import _tags
-from crawler.fields.title import site_names, title_from_heading
+from crawler.fields.title import page_heading, site_names, title_from_heading
 from crawler.fields.title import title as pick_title
 from crawler.items import Article
 from crawler.page import Page, _css, _first, _select_element, _select_text, _time_attr
@@ -104,7 +104,7 @@ def extract(
     meta = page.meta
 
     names = site_names(meta, url, site.name if site else None)
-    title_sel = _select_text(doc, sel.title if sel else None) or _select_text(doc, "h1")
+    title_sel = _select_text(doc, sel.title if sel else None) or page_heading(doc, url, names)
     ld_title = ld_text(ld.get("headline")) or ld_text(ld.get("name"))
     og_title = _first(meta, "og:title", "twitter:title")
     html_title = _select_text(doc, "title")

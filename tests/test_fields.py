@@ -80,6 +80,15 @@ def test_a_kicker_before_the_headline_is_not_part_of_it() -> None:
     assert extract(URL, page(ld({"headline": kicked}) + og)).title == kicked
 
 
+def test_a_masthead_set_in_an_h1_is_not_the_headline() -> None:
+    # Old templates put the site's logo in the page's first <h1>; the headline is an <h2>.
+    head = f"<title>{HEADLINE} - بوابة الخبر</title>"
+    logo = '<h1 class="logo"><a href="/">بوابة الخبر</a></h1>'
+    html = page(head, h1=None).replace("<main>", f"<header>{logo}</header><main>")
+    html = html.replace("<article>", f"<article><h2>{HEADLINE}</h2>")
+    assert extract(URL, html).title == HEADLINE
+
+
 def test_a_heading_broken_over_lines_is_one_line() -> None:
     article = extract(URL, page(h1="وزير الصحة يفتتح<br>\n  ثلاثة مستشفيات جديدة"))
     assert article.title == "وزير الصحة يفتتح ثلاثة مستشفيات جديدة"

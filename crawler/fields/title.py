@@ -218,17 +218,38 @@ _CLASSED = re.compile(r"headline|title", re.I)
 _RUNNING_TEXT = 150
 
 
+_HOME_PATHS = ("/", "", "/index.html", "/index.php", "/default.asp")
+
+
 def home_link_names(doc: _Element, url: str) -> list[str]:
     """The text and logo alt of links to the site's home page: how a site names itself."""
     names: list[str] = []
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
         path = urlsplit(urljoin(url, href)).path if href else None
-        if path not in ("/", "", "/index.html", "/index.php", "/default.asp"):
+        if path not in _HOME_PATHS:
             continue
         names.extend(normalize_line(a.text_content()).split("\n")[:1])
         names.extend(img.get("alt") or "" for img in a.iter("img"))
     return [n for n in names if n.strip()]
+
+
+def page_heading(doc: _Element, url: str, names: Sequence[str] = ()) -> str | None:
+    """The text of the page's first ``<h1>`` that is not the site's logo (its name, or a link
+    to its home page: old templates set the masthead in an ``<h1>``)."""
+    folded = {f for f in map(_fold, names) if len(f) >= 2}
+    for el in doc.iter("h1"):
+        text = normalize_line(el.text_content())
+        if not text:
+            continue
+        links = [a for a in el.iter("a") if a.get("href") is not None]
+        home = any(
+            urlsplit(urljoin(url, a.get("href", "").strip())).path in _HOME_PATHS for a in links
+        )
+        if home or _is_site_name(text, folded):
+            continue
+        return " ".join(text.split())
+    return None
 
 
 def _only_site_name(html_title: str, names: set[str], home: Sequence[str]) -> bool:
