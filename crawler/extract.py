@@ -39,6 +39,7 @@ from crawler.fields.jsonld import ld_text, ld_types
 from crawler.fields.jsonld import parse_json_ld as parse_json_ld
 from crawler.fields.language import _language
 from crawler.fields.overrides import apply_overrides
+from crawler.fields.script_text import script_blocks
 from crawler.fields.tables import split_cell_runs, with_data_tables
 from crawler.fields.tags import _tags
 from crawler.fields.title import page_heading, site_names, title_from_heading
@@ -57,6 +58,9 @@ ARTICLE_TIME = (
 
 # Under this many characters, trafilatura's text may be a stray line of a page it could not read.
 _SHORT_GENERIC = 200
+# Under this many characters, the page's best text may be a script-rendered page's skeleton (a
+# teaser, a caption): its script data is read for the article's text.
+_SHORT_BODY = 500
 
 
 def _is_article_page(
@@ -157,6 +161,14 @@ def extract(
     ld_body = _json_ld_body(ld.get("articleBody"))
     if ld_body:
         candidates.append(Candidate("json-ld", ld_body))
+    if max((c.length for c in candidates), default=0) < _SHORT_BODY:
+        # A script-rendered page (Next.js, Nuxt, a state store) may ship its text only in its
+        # script data; a page with text in its HTML never pays for reading that data.
+        # A <title> that is only the site's name would tie any object naming the site.
+        heads = {title, title_sel, ld_title, og_title, html_title} - set(names)
+        blocks, links = script_blocks(doc, heads, description)
+        if blocks:
+            candidates.append(Candidate("script", blocks, links))
     boxes = named_boxes(doc)
     readers = _reader_comments(doc, boxes)
     for c in candidates:
