@@ -146,7 +146,7 @@ def parse_date(
     if not raw or not raw.strip():
         return None
     raw = " ".join(raw.split())
-    if _RELATIVE.search(raw) and not _DAY_MONTH_YEAR.search(raw.translate(EASTERN_DIGITS)):
+    if _RELATIVE.search(raw) and not _YEAR.search(raw.translate(EASTERN_DIGITS)):
         value = _relative(raw, timezone, date_order, now)
     else:
         value = _parse(raw, date_order)
@@ -214,7 +214,7 @@ def _printed(text: str) -> datetime | None:
 
 
 # A whole date is no relative one, whatever words stand around it («نشر قبل 23/11/2026»).
-_DAY_MONTH_YEAR = re.compile(r"\d{4}")
+_YEAR = re.compile(r"\d{4}")
 
 
 def _relative(raw: str, timezone: str, date_order: str, now: datetime | None) -> datetime | None:

@@ -16,8 +16,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»:]|::)\s+")
 # Around a site's own name, tighter separators are common too («…｜日刊», «…：Site», «…|Site»).
 _NAME_SEPARATORS = re.compile(r"\s*[|｜•·*：]\s*|\s+[\-–—»:/]\s+|\s+::\s+")
 _FOLD = re.compile(r"[\W_]+")
-# What ends a kicker, the topic line set before a headline («Olympische Spiele: …», «عاجل | …»).
 _QUOTES = {"'": "'", '"': '"', "«": "»", "“": "”", "„": "“", "‘": "’"}
+# What ends a kicker, the topic line set before a headline («Olympische Spiele: …», «عاجل | …»).
 _KICKER_END = re.compile(r"\s*[:|｜：]\s+|\s+[\-–—/»]\s+")
 
 
