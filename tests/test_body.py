@@ -295,7 +295,7 @@ def test_the_comment_and_scroll_box_prunes_find_what_trafilaturas_own_expression
                 found += len(expected) if html is pages[0] else 0
                 # A page the quick test passes over has nothing for the raw-tree prunes.
                 raw = own in (*xpaths.RAW_TREE_PRUNE_XPATH, *xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH)
-                assert body_module._PRUNABLE(doc) or not (raw and expected)
+                assert body_module._prunable(doc) or not (raw and expected)
     assert found >= 8
 
 

@@ -221,13 +221,19 @@ def _options(url: str, fast: bool, precision: bool = True) -> _Options:
 # without leaving C), find the same elements. Where trafilatura's expressions are not the ones
 # these strings were read from (another version), its own run unchanged.
 _REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
-_SCROLL_GUARD = (
-    "contains(@id, 'mvp-post-add-') or contains(@id, 'infinite') or "
-    "contains(@class, 'mvp-post-add-') or contains(@class, 'infinite')"
-)
+# The fixed strings, in the id or class as the expressions test them.
+_SCROLL_MARKS = ("mvp-post-add-", "infinite")
+_COMMENTS_ID_MARKS = ("omment", "comol", "disqus_thread")
+_COMMENTS_CLASS_MARKS = ("omment",)
+
+
+def _contains(attribute: str, marks: tuple[str, ...]) -> str:
+    return " or ".join(f"contains(@{attribute}, '{mark}')" for mark in marks)
+
+
+_SCROLL_GUARD = f"{_contains('id', _SCROLL_MARKS)} or {_contains('class', _SCROLL_MARKS)}"
 _COMMENTS_GUARD = (
-    "contains(@id, 'omment') or contains(@id, 'comol') or contains(@id, 'disqus_thread') or "
-    "contains(@class, 'omment')"
+    f"{_contains('id', _COMMENTS_ID_MARKS)} or {_contains('class', _COMMENTS_CLASS_MARKS)}"
 )
 _SCROLL_TESTS = (
     "re:test(@id, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')",
@@ -262,12 +268,27 @@ _REMOVE_COMMENTS_AND_LISTS = [
 _REMOVE_COMMENTS = [
     _guarded(x, _COMMENTS_GUARD, _COMMENTS_TESTS) for x in xpaths.REMOVE_COMMENTS_XPATH
 ]
-# Whether the raw-tree prunes may find anything: one search of the element kinds they prune for
-# the fixed strings they need (the elementor box's one included), rather than their four walks.
-_PRUNABLE = etree.XPath(
-    "boolean((.//div | .//section | .//aside | .//details | .//ol | .//ul | .//list)"
-    f"[{_SCROLL_GUARD} or {_COMMENTS_GUARD} or contains(@class, 'elementor-share-buttons')])"
+# The element kinds the raw-tree prunes remove, and the fixed strings of their guards by attribute
+# (the elementor share box's class included).
+_PRUNED_KINDS = ("div", "section", "aside", "details", "ol", "ul", "list")
+_PRUNED_ID = re.compile("|".join(map(re.escape, (*_SCROLL_MARKS, *_COMMENTS_ID_MARKS))))
+_PRUNED_CLASS = re.compile(
+    "|".join(map(re.escape, (*_SCROLL_MARKS, *_COMMENTS_CLASS_MARKS, "elementor-share-buttons")))
 )
+
+
+def _prunable(tree: _Element) -> bool:
+    """Whether the raw-tree prunes may find anything: an element of the kinds they prune whose
+    id or class holds one of the fixed strings they need. One walk of the tree for those kinds:
+    an XPath search walks the tree once per kind (three times the cost on a real page)."""
+    for el in tree.iterdescendants(*_PRUNED_KINDS):
+        ident = el.get("id")
+        if ident is not None and _PRUNED_ID.search(ident):
+            return True
+        cls = el.get("class")
+        if cls is not None and _PRUNED_CLASS.search(cls):
+            return True
+    return False
 
 
 class _Precise:
@@ -301,7 +322,7 @@ class _Precise:
             # page with something to prune needs a copy of its own (trafilatura.extract copies
             # every page), and the other modes start from that pruned tree rather than from a
             # new copy pruned again.
-            if _PRUNABLE(html):
+            if _prunable(html):
                 tree = copy.copy(html)
                 tree = prune_unwanted_nodes(tree, _RAW_TREE_PRUNE)
                 tree = prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
