@@ -299,7 +299,7 @@ class _Precise:
     ``trafilatura.extract`` would run the whole sequence again for the full mode (pruning,
     cleaning, the main extractor on a new copy of the page); here the full mode adds only the
     comparison. ``balanced()`` is its balanced (not precision) full mode's text, from the raw
-    tree the fast mode copied and pruned (the same pruning in both modes but on forum pages).
+    tree pruned as for the fast mode (the same pruning in both modes but on forum pages).
     The steps are trafilatura 2.3's for these options, pinned in constraints.txt;
     tests/test_body.py checks the three texts against ``trafilatura.extract`` on every fixture
     page.
@@ -313,24 +313,20 @@ class _Precise:
             self.fast = _trafilatura(html, url, fast=True)
             return
         options = _options(url, fast=True)
+        self._doc = html
         self._tree: _Element | None = None
-        self._forum = False
+        self._forum = self._prune = self._pruned = False
         try:
             self._forum = _forum_thread_page(html)
-            tree = html
-            # Every step after the raw tree's pruning copies the tree, never changes it: only a
-            # page with something to prune needs a copy of its own (trafilatura.extract copies
-            # every page), and the other modes start from that pruned tree rather than from a
-            # new copy pruned again.
-            if _prunable(html):
-                tree = copy.copy(html)
-                tree = prune_unwanted_nodes(tree, _RAW_TREE_PRUNE)
-                tree = prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
-            self._tree = tree
-            # trafilatura's own preparation (_prepare_tree) but for the copy of the cleaned tree
-            # kept for the full mode's comparison: full() cleans the pruned tree again when it
-            # runs (on a few pages) rather than every page paying for that copy.
-            cleaned = convert_tags(tree_cleaning(copy.copy(tree), options), options, url)
+            # trafilatura.extract copies the page, prunes the copy's raw tree, then cleans a
+            # second copy for its main extractor, keeping the pruned one for the full mode's
+            # comparison. Here one copy serves: pruned (only where the quick test finds
+            # something to prune) and then cleaned; the few pages that run another mode make
+            # the pruned tree again (see _raw).
+            self._prune = _prunable(html)
+            tree = _pruned_copy(html) if self._prune else copy.copy(html)
+            self._pruned = True
+            cleaned = convert_tags(tree_cleaning(tree, options), options, url)
             if not self._forum:
                 cleaned = prune_unwanted_nodes(cleaned, _REMOVE_COMMENTS)
             self._body, self._text = extract_content(cleaned, options)
@@ -340,14 +336,27 @@ class _Precise:
         # The full mode's main content is the fast mode's unless loose text was recovered.
         self._shared = not options.fast_read
 
+    def _raw(self) -> _Element | None:
+        """The page's raw tree after trafilatura's raw-tree prunes, which every later step
+        copies, never changes: the page's own tree when they find nothing, else a pruned copy
+        made once; None when the fast mode failed before the prunes."""
+        if not self._pruned:
+            return None
+        if not self._prune:
+            return self._doc
+        if self._tree is None:
+            self._tree = _pruned_copy(self._doc)
+        return self._tree
+
     def full(self) -> str | None:
         options = _options(self.url, fast=False)
         if not self._shared:
             return self._sequence(options)
+        tree = self._raw()
         try:
-            backup = tree_cleaning(copy.copy(self._tree), options)
+            backup = tree_cleaning(copy.copy(tree), options)
             body, text = compare_extraction(
-                backup, copy.copy(self._tree), self._body, self._text, options
+                backup, copy.copy(tree), self._body, self._text, options
             )
         except (TypeError, ValueError):
             return None
@@ -361,9 +370,9 @@ class _Precise:
         """trafilatura.extract's text in another mode, from the raw tree pruned once: its
         sequence after that pruning (a forum page's raw tree is pruned differently outside
         precision mode, and a page the fast mode discarded is left to trafilatura)."""
-        tree = self._tree
         precision = options.focus == "precision"
-        if tree is None or (self._forum and not precision):
+        tree = None if self._forum and not precision else self._raw()
+        if tree is None:
             return trafilatura.extract(self.html, options=options)
         try:
             cleaned, backup = _prepare_tree(tree, options, self.url)
@@ -376,6 +385,13 @@ class _Precise:
         except (TypeError, ValueError):
             return None
         return _as_text(body, text, options)
+
+
+def _pruned_copy(html: _Element) -> _Element:
+    """A copy of the page after trafilatura's raw-tree prunes (of the endless-scroll, share and
+    comment boxes and lists)."""
+    tree = prune_unwanted_nodes(copy.copy(html), _RAW_TREE_PRUNE)
+    return prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
 
 
 def _rescued(
