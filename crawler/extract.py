@@ -115,7 +115,7 @@ def extract(
         names,
     )
 
-    images = _images(doc, url, ld, meta, sel.body if sel else None)
+    images = _images(doc, url, ld, meta, sel.body if sel else None, page.named)
     captions = {img.caption for img in images if img.caption}
     # A paragraph that repeats a picture's alt text is that picture's caption printed as text.
     captions.update(
@@ -156,7 +156,7 @@ def extract(
     ld_body = _json_ld_body(ld.get("articleBody"))
     if ld_body:
         candidates.append(Candidate("json-ld", ld_body))
-    boxes = named_boxes(doc)
+    boxes = named_boxes(doc, page.named)
     readers = _reader_comments(doc, boxes)
     for c in candidates:
         # Comments are the end of a page: a "comment" container holding most of the text is

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
+import itertools
 import re
 from typing import Any
 
@@ -156,6 +158,74 @@ def _time_attr(doc: _Element, selector: str | None) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------------
+# Named elements
+
+
+class NamedElements:
+    """The page's elements that carry a class or an id, in document order, with their names
+    (class and id) in one string.
+
+    Several rules look for elements by name (readers' comments, fact boxes, caption classes,
+    the boxes trafilatura prunes before extracting): tested element by element, in Python or by
+    an XPath search, each cost a walk of the whole page. One walk here serves them all, and a
+    search of the string for fixed strings that a rule's names hold finds, in C, the few
+    elements the rule then tests itself.
+    """
+
+    def __init__(self, doc: _Element) -> None:
+        self.elements: list[_Element] = []
+        names: list[str] = []
+        for el in doc.iter(etree.Element):
+            cls, ident = el.get("class"), el.get("id")
+            if cls is None and ident is None:
+                continue
+            self.elements.append(el)
+            names.append(f"{cls or ''} {ident or ''}\n")
+        self._names = names
+        self._text = "".join(names)
+        self._lowered: str | None = None
+        self._ends: list[int] | None = None
+
+    def having(self, parts: tuple[str, ...], *, case_blind: bool = False) -> list[_Element]:
+        """The elements whose class or id holds one of ``parts`` (with ``case_blind``, lower-case
+        strings found in any case), in document order; maybe a few more (a part running from
+        one name into the next): each caller tests its own condition on them."""
+        text = self._lower() if case_blind else self._text
+        found: set[int] = set()
+        if text is None:
+            found.update(m.start() for m in _case_blind(parts).finditer(self._text))
+        else:
+            for part in parts:
+                at = text.find(part)
+                while at >= 0:
+                    found.add(at)
+                    at = text.find(part, at + 1)
+        if not found:
+            return []
+        if self._ends is None:
+            self._ends = list(itertools.accumulate(map(len, self._names)))
+        indexes = sorted({bisect.bisect_right(self._ends, at) for at in found})
+        return [self.elements[i] for i in indexes]
+
+    def _lower(self) -> str | None:
+        """The names lower-cased, at the same offsets and matching lower-case ASCII strings
+        where a case-blind pattern would; None when lower-casing changed the offsets («İ»
+        becomes two characters) or left a letter such a pattern takes for an ASCII one («ı» for
+        i, «ſ» for s): a case-blind search then (slower, no such page in practice)."""
+        if self._lowered is None:
+            self._lowered = self._text.lower()
+        text = self._lowered
+        if len(text) != len(self._text) or "ı" in text or "ſ" in text:
+            return None
+        return text
+
+
+@functools.lru_cache(maxsize=32)
+def _case_blind(parts: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, parts)), re.IGNORECASE)
+
+
+# ------------------------------------------------------------------------------------------------
 # The page
 
 
@@ -213,8 +283,12 @@ class Page:
         return meta_tags(self.doc)
 
     @functools.cached_property
+    def named(self) -> NamedElements:
+        return NamedElements(self.doc)
+
+    @functools.cached_property
     def generic_blocks(self) -> list[str]:
         """trafilatura's main content, as blocks (it works on a copy of the tree)."""
         from crawler.fields.body import _generic_blocks
 
-        return _generic_blocks(self.doc, self.url)
+        return _generic_blocks(self.doc, self.url, self.named)

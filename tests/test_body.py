@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import pytest
 import trafilatura
@@ -429,6 +430,54 @@ def test_comment_and_fact_box_containers_are_found_by_name_in_any_case(other: st
         "disqus_thread",
     ]
     assert [el.get("class") for el in boxes.fact_boxes] == ["story-FactBox wide", "info-box"]
+
+
+@pytest.mark.parametrize(
+    ("odd", "named"),
+    # Names a case-blind pattern matches where lower-casing alone would miss or misplace them: a
+    # dotted capital I (two characters lower-cased), a dotless i and a long s (matched as i and
+    # s), a Kelvin sign (lower-cased to k); a class broken over lines; an Arabic name.
+    [
+        ("İNFO-BOX", True),
+        ("dıſqus-thread", True),
+        ("fa\u212ata", True),
+        ("list\ncomment-list", True),
+        ("قسم-التعليقات", False),
+    ],
+)
+def test_named_boxes_are_those_a_test_of_every_element_finds(odd: str, named: bool) -> None:
+    """The containers found from a search of all the names joined are the ones the name
+    patterns find element by element, on every golden page and on pages of unusual names."""
+    names = [
+        "sidebar",
+        odd,
+        "story-FactBox",
+        "x",
+        "Reader-Opinions",
+        "COMMENT-body",
+        "info",
+        "Responses",
+    ]
+    tags = "".join(f'<div class="{n}" id="n{i}"><p>نص</p></div>' for i, n in enumerate(names))
+    # A named box outside the body (kept in the head by its <noscript>) is none of the body's.
+    head = '<noscript><div class="comments-head"></div></noscript>'
+    pages = [f"<html><head>{head}</head><body>{tags}</body></html>".encode()]
+    pages += [path.read_bytes() for path in sorted((ROOT / "tests/pages").glob("*/*.html"))]
+    for html in pages:
+        doc = Page.parse("https://news.example.net/a", html).doc
+        every = [
+            (el, f"{el.get('class') or ''} {el.get('id') or ''}")
+            for body in doc.iter("body")
+            for el in body.iterdescendants(lxml.etree.Element)
+            if el.get("class") is not None or el.get("id") is not None
+        ]
+        boxes = named_boxes(doc)
+        assert boxes.comments == [el for el, n in every if body_module._COMMENTS_NAME.search(n)]
+        assert boxes.fact_boxes == [el for el, n in every if body_module._FACT_BOX.search(n)]
+        if html is pages[0]:
+            found = [el.get("class") for el in boxes.comments + boxes.fact_boxes]
+            assert (odd in found) is named
+            assert "comments-head" not in found and len(found) == 4 + named
 
 
 def test_a_table_of_contents_linking_into_the_page_leaves_the_text() -> None:

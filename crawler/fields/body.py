@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import copy
 import functools
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +38,7 @@ from crawler.dates import parse_date
 from crawler.fields.authors import AUTHOR_PREFIX, place_byline, split_names
 from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
 from crawler.fields.jsonld import unescape
+from crawler.page import NamedElements
 from crawler.phrases import BIO_TRADES, BIO_VERBS, BYLINE_LABELS, COMMENT_HEADINGS
 from crawler.text import normalize_line
 
@@ -135,13 +135,16 @@ def _ld_raw_text(value: Any) -> str | None:
 _FAST_ENOUGH_CHARS = 500
 
 
-def _generic_blocks(html: str | _Element, url: str) -> list[str]:
+def _generic_blocks(
+    html: str | _Element, url: str, named: NamedElements | None = None
+) -> list[str]:
     """trafilatura's main content of the page (a parsed tree is copied, never changed), as blocks.
 
     Its fast mode (no readability/jusText comparison) gives the same text on most pages at half
     the cost; where it keeps less than half of the page's paragraph text, the full mode runs.
+    ``named`` is the tree's :class:`NamedElements`, when already found.
     """
-    precise = _Precise(html, url)
+    precise = _Precise(html, url, named)
     text = precise.fast
     kept = len(text or "")
     paragraphs = _paragraph_chars(html)
@@ -270,23 +273,24 @@ _REMOVE_COMMENTS = [
 ]
 # The element kinds the raw-tree prunes remove, and the fixed strings of their guards by attribute
 # (the elementor share box's class included).
-_PRUNED_KINDS = ("div", "section", "aside", "details", "ol", "ul", "list")
-_PRUNED_ID = re.compile("|".join(map(re.escape, (*_SCROLL_MARKS, *_COMMENTS_ID_MARKS))))
-_PRUNED_CLASS = re.compile(
-    "|".join(map(re.escape, (*_SCROLL_MARKS, *_COMMENTS_CLASS_MARKS, "elementor-share-buttons")))
-)
+_PRUNED_KINDS = frozenset(("div", "section", "aside", "details", "ol", "ul", "list"))
+_PRUNED_ID_MARKS = (*_SCROLL_MARKS, *_COMMENTS_ID_MARKS)
+_PRUNED_CLASS_MARKS = (*_SCROLL_MARKS, *_COMMENTS_CLASS_MARKS, "elementor-share-buttons")
+_PRUNED_MARKS = tuple(dict.fromkeys(_PRUNED_ID_MARKS + _PRUNED_CLASS_MARKS))
 
 
-def _prunable(tree: _Element) -> bool:
+def _prunable(tree: _Element, named: NamedElements | None = None) -> bool:
     """Whether the raw-tree prunes may find anything: an element of the kinds they prune whose
-    id or class holds one of the fixed strings they need. One walk of the tree for those kinds:
-    an XPath search walks the tree once per kind (three times the cost on a real page)."""
-    for el in tree.iterdescendants(*_PRUNED_KINDS):
-        ident = el.get("id")
-        if ident is not None and _PRUNED_ID.search(ident):
+    id or class holds one of the fixed strings they need (an XPath search of those kinds walks
+    the tree once per kind). ``named`` is the tree's :class:`NamedElements`, when found."""
+    named = named or NamedElements(tree)
+    for el in named.having(_PRUNED_MARKS):
+        if el is tree or el.tag not in _PRUNED_KINDS:
+            continue
+        ident, cls = el.get("id"), el.get("class")
+        if ident is not None and any(mark in ident for mark in _PRUNED_ID_MARKS):
             return True
-        cls = el.get("class")
-        if cls is not None and _PRUNED_CLASS.search(cls):
+        if cls is not None and any(mark in cls for mark in _PRUNED_CLASS_MARKS):
             return True
     return False
 
@@ -305,7 +309,7 @@ class _Precise:
     page.
     """
 
-    def __init__(self, html: str | _Element, url: str) -> None:
+    def __init__(self, html: str | _Element, url: str, named: NamedElements | None = None) -> None:
         self.html, self.url = html, url
         self.fast: str | None = None
         self._shared = False
@@ -323,7 +327,7 @@ class _Precise:
             # comparison. Here one copy serves: pruned (only where the quick test finds
             # something to prune) and then cleaned; the few pages that run another mode make
             # the pruned tree again (see _raw).
-            self._prune = _prunable(html)
+            self._prune = _prunable(html, named)
             tree = _pruned_copy(html) if self._prune else copy.copy(html)
             self._pruned = True
             cleaned = convert_tags(tree_cleaning(tree, options), options, url)
@@ -685,49 +689,27 @@ class NamedBoxes:
     fact_boxes: list[_Element]
 
 
-# The same names, tested on lower-cased ASCII names: a case-blind pattern scans several times
-# slower, and on ASCII text the two find the same names.
-_COMMENTS_NAME_LOWER = re.compile(_COMMENTS_NAME.pattern)
-_FACT_BOX_LOWER = re.compile(_FACT_BOX.pattern)
+# Fixed strings every match of the name patterns above holds, lower-case: the elements whose
+# names hold none of them need no test (keep them in step with the patterns).
+_COMMENTS_NAME_PARTS = ("comment", "respons", "opinion", "disqus")
+_FACT_BOX_PARTS = ("fact", "info", "fakta")
 
 
-def named_boxes(doc: _Element) -> NamedBoxes:
-    """The comment and fact-box containers of the page, from one walk over its body's elements
-    (each rule searched the whole page on its own before)."""
-    elements: list[_Element] = []
-    names: list[str] = []
-    for body in doc.iter("body"):
-        for el in body.iterdescendants(etree.Element):
-            cls, ident = el.get("class"), el.get("id")
-            if cls is None and ident is None:
-                continue
-            elements.append(el)
-            names.append(f"{cls or ''} {ident or ''}")
-    # One search over all the names rather than one per element (no pattern holds a line break,
-    # so no match runs from one name into the next).
-    joined = "\n".join(names)
-    if not joined.isascii():
-        # Lower-casing may change the length of non-ASCII text: element by element.
-        return NamedBoxes(
-            _unique(el for el, n in zip(elements, names, strict=True) if _COMMENTS_NAME.search(n)),
-            _unique(el for el, n in zip(elements, names, strict=True) if _FACT_BOX.search(n)),
-        )
-    lowered = joined.lower()
+def named_boxes(doc: _Element, named: NamedElements | None = None) -> NamedBoxes:
+    """The comment and fact-box containers of the page's body. ``named`` is the page's
+    :class:`NamedElements`, when already found."""
+    named = named or NamedElements(doc)
     found: list[list[_Element]] = []
-    starts: list[int] = []
-    for pattern in (_COMMENTS_NAME_LOWER, _FACT_BOX_LOWER):
-        matches = list(pattern.finditer(lowered))
-        if matches and not starts:
-            at = 0
-            for name in names:
-                starts.append(at)
-                at += len(name) + 1
-        found.append(_unique(elements[bisect.bisect_right(starts, m.start()) - 1] for m in matches))
+    for pattern, parts in ((_COMMENTS_NAME, _COMMENTS_NAME_PARTS), (_FACT_BOX, _FACT_BOX_PARTS)):
+        found.append(
+            [
+                el
+                for el in named.having(parts, case_blind=True)
+                if pattern.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+                and next(el.iterancestors("body"), None) is not None
+            ]
+        )
     return NamedBoxes(*found)
-
-
-def _unique(elements: Iterable[_Element]) -> list[_Element]:
-    return list(dict.fromkeys(elements))
 
 
 def _drop_furniture_lines(

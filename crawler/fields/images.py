@@ -10,6 +10,7 @@ from lxml.etree import _Element
 
 from crawler.fields.jsonld import ld_text
 from crawler.items import Image
+from crawler.page import NamedElements
 from crawler.text import normalize_line
 
 
@@ -32,11 +33,19 @@ def _ld_images(value: Any) -> list[Image]:
 _CAPTION_CLASS = re.compile(
     r"(?:^|\s)caption(?:\s|$)|wp-caption-text|(?:image|photo|img|pic)-(?:caption|desc)"
 )
+_CAPTION_PARTS = ("caption", "-desc")
 
 
 def _images(
-    doc: _Element, url: str, ld: dict[str, Any], meta: dict[str, list[str]], body_sel: str | None
+    doc: _Element,
+    url: str,
+    ld: dict[str, Any],
+    meta: dict[str, list[str]],
+    body_sel: str | None,
+    named: NamedElements | None = None,
 ) -> list[Image]:
+    """The article's pictures with their captions. ``named`` is the page's
+    :class:`NamedElements`, when already found."""
     found: list[Image] = []
     for fig in doc.iter("figure"):
         if _in_side_content(fig):
@@ -47,12 +56,11 @@ def _images(
         caption = normalize_line(cap_el.text_content()) if cap_el is not None else None
         if src:
             found.append(Image(src, caption or None))
-    # Every caption class holds "caption" or "-desc": XPath narrows the elements the regex sees.
-    # (Axis steps, not "//": the same elements, found faster.)
-    for el in doc.xpath(
-        'descendant-or-self::*[contains(@class, "caption") or contains(@class, "-desc")]'
-    ):
-        if not _CAPTION_CLASS.search(el.get("class", "")):
+    # Every caption class holds "caption" or "-desc": those strings narrow the elements the
+    # regex sees.
+    for el in (named or NamedElements(doc)).having(_CAPTION_PARTS):
+        cls = el.get("class")
+        if cls is None or not _CAPTION_CLASS.search(cls):
             continue
         if el.tag == "figcaption" or _in_side_content(el):
             continue
