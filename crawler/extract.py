@@ -165,7 +165,9 @@ def extract(
         c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions | comments)
     chosen = choose_body(candidates)
     bylines = (_take_bylines(chosen.blocks) or chosen.bylines) if chosen else []
-    people, organizations = find_authors(doc, ld, meta, sel.author if sel else None, names)
+    people, organizations = find_authors(
+        doc, ld, meta, sel.author if sel else None, names, page.named
+    )
     authors = people or bylines or organizations
     blocks = _drop_author_card(chosen.blocks, authors) if chosen else []
     if chosen is not None and chosen.source == "json-ld":
