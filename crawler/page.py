@@ -99,17 +99,23 @@ def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
     return None
 
 
-def _css(doc: _Element, selector: str | None) -> list[_Element]:
+def _css(
+    doc: _Element, selector: str | None, elements: PageElements | None = None
+) -> list[_Element]:
     """Matches of a selector group, alternative by alternative in the order written.
 
     A registry entry lists alternatives by preference (``div.article-body #firstBodyDiv,
     div.article-body``); document order would let an outer fallback win over the inner element.
+    ``elements``, the page's :class:`PageElements` when already found, gives the elements of a
+    bare tag name it gathers.
     """
     if not selector:
         return []
     if _PLAIN_TAG.fullmatch(selector):
         # A bare tag name ("h1", "title"): the tree's own iteration finds the same elements in
         # the same order, without evaluating an XPath test on every element.
+        if elements is not None and _GATHERED.get(selector) == selector:
+            return list(elements.of(selector))
         return list(doc.iter(selector))
     try:
         alternatives = _css_alternatives(selector)
@@ -132,8 +138,10 @@ def _css_alternatives(selector: str) -> tuple[str, ...]:
     return tuple(translator.selector_to_xpath(alt) for alt in cssselect.parse(selector))
 
 
-def _select_text(doc: _Element, selector: str | None) -> str | None:
-    for el in _css(doc, selector):
+def _select_text(
+    doc: _Element, selector: str | None, elements: PageElements | None = None
+) -> str | None:
+    for el in _css(doc, selector, elements):
         text = normalize_line(el.text_content())
         if text:
             return text
@@ -158,33 +166,50 @@ def _time_attr(doc: _Element, selector: str | None) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Named elements
+# The page's elements, walked once
+
+# The kinds of element extraction reads from the whole page (the article's pictures, figures,
+# links, paragraphs, headlines and the title; headings h2-h5 together, in page order): gathered
+# by the one walk, where a search of the tree for each kind walks the whole page again.
+_GATHERED = {tag: tag for tag in ("a", "body", "figure", "h1", "img", "p", "title")}
+_GATHERED.update(dict.fromkeys(("h2", "h3", "h4", "h5"), "h2-h5"))
 
 
-class NamedElements:
-    """The page's elements that carry a class or an id, in document order, with their names
-    (class and id) in one string.
+class PageElements:
+    """One walk of the page's elements: the elements that carry a class or an id, in document
+    order, with their names (class and id) in one string; and the elements of the kinds
+    extraction reads (:meth:`of`).
 
     Several rules look for elements by name (readers' comments, fact boxes, caption classes,
-    the boxes trafilatura prunes before extracting): tested element by element, in Python or by
-    an XPath search, each cost a walk of the whole page. One walk here serves them all, and a
-    search of the string for fixed strings that a rule's names hold finds, in C, the few
-    elements the rule then tests itself.
+    bylines, the boxes trafilatura prunes before extracting): tested element by element, in
+    Python or by an XPath search, each cost a walk of the whole page. One walk here serves them
+    all, and a search of the string for fixed strings that a rule's names hold finds, in C, the
+    few elements the rule then tests itself.
     """
 
     def __init__(self, doc: _Element) -> None:
-        self.elements: list[_Element] = []
+        self.named: list[_Element] = []
         names: list[str] = []
+        self._kinds: dict[str, list[_Element]] = {kind: [] for kind in _GATHERED.values()}
+        by_tag = {tag: self._kinds[kind] for tag, kind in _GATHERED.items()}
         for el in doc.iter(etree.Element):
+            gathered = by_tag.get(el.tag)
+            if gathered is not None:
+                gathered.append(el)
             cls, ident = el.get("class"), el.get("id")
             if cls is None and ident is None:
                 continue
-            self.elements.append(el)
+            self.named.append(el)
             names.append(f"{cls or ''} {ident or ''}\n")
         self._names = names
         self._text = "".join(names)
         self._lowered: str | None = None
         self._ends: list[int] | None = None
+
+    def of(self, kind: str) -> list[_Element]:
+        """The page's elements of one kind, as ``doc.iter(kind)`` gives them: a tag of
+        :data:`_GATHERED`, or ``"h2-h5"`` for ``doc.iter("h2", "h3", "h4", "h5")``."""
+        return self._kinds[kind]
 
     def having(self, parts: tuple[str, ...], *, case_blind: bool = False) -> list[_Element]:
         """The elements whose class or id holds one of ``parts`` (with ``case_blind``, lower-case
@@ -205,7 +230,7 @@ class NamedElements:
         if self._ends is None:
             self._ends = list(itertools.accumulate(map(len, self._names)))
         indexes = sorted({bisect.bisect_right(self._ends, at) for at in found})
-        return [self.elements[i] for i in indexes]
+        return [self.named[i] for i in indexes]
 
     def _lower(self) -> str | None:
         """The names lower-cased, at the same offsets and matching lower-case ASCII strings
@@ -283,12 +308,12 @@ class Page:
         return meta_tags(self.doc)
 
     @functools.cached_property
-    def named(self) -> NamedElements:
-        return NamedElements(self.doc)
+    def elements(self) -> PageElements:
+        return PageElements(self.doc)
 
     @functools.cached_property
     def generic_blocks(self) -> list[str]:
         """trafilatura's main content, as blocks (it works on a copy of the tree)."""
         from crawler.fields.body import _generic_blocks
 
-        return _generic_blocks(self.doc, self.url, self.named)
+        return _generic_blocks(self.doc, self.url, self.elements)

@@ -15,7 +15,7 @@ from crawler.extract import extract
 from crawler.fields import authors as authors_module
 from crawler.fields.authors import place_byline, split_names
 from crawler.fields.title import clean_title, site_page_title, strip_site_name
-from crawler.page import NamedElements, Page, _css
+from crawler.page import Page, PageElements, _css
 
 URL = "https://akhbar.example.org/news/2024/health-campaign-48213"
 HEADLINE = "وزير الصحة يفتتح ثلاثة مستشفيات جديدة في محافظات الصعيد"
@@ -208,8 +208,8 @@ def test_the_generic_byline_searches_find_what_their_xpath_and_css_definitions_f
     for html in pages:
         doc = Page.parse(URL, html).doc
         marked = doc.xpath(authors_module._MARKED)
-        named = NamedElements(doc)
-        assert authors_module._generic_bylines(marked, named) == _css(
+        elements = PageElements(doc)
+        assert authors_module._generic_bylines(marked, elements) == _css(
             doc, authors_module.GENERIC_AUTHOR
         )
         assert authors_module._leaf_authors(marked) == doc.xpath(authors_module._LEAF_AUTHOR)
@@ -219,7 +219,7 @@ def test_the_generic_byline_searches_find_what_their_xpath_and_css_definitions_f
         )
         assert [
             el
-            for el in named.having(authors_module._BYLINE_WORDS, case_blind=True)
+            for el in elements.having(authors_module._BYLINE_WORDS, case_blind=True)
             if authors_module._byline_named(el)
         ] == doc.xpath(authors_module._BYLINE_XPATH)
     # The crafted page has something on each side of every line.

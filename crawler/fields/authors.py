@@ -11,7 +11,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 from crawler.fields.jsonld import ld_types
-from crawler.page import NamedElements, _css
+from crawler.page import PageElements, _css
 from crawler.text import normalize_for_matching, normalize_line
 
 AUTHOR_PREFIX = re.compile(
@@ -75,12 +75,12 @@ def authors(
     meta: dict[str, list[str]],
     selector: str | None,
     site_names: Iterable[str] = (),
-    named: NamedElements | None = None,
+    elements: PageElements | None = None,
 ) -> tuple[list[str], list[str]]:
     """The people named as authors (JSON-LD's, else author meta tags, else the page's byline
     elements), and the organizations the page credits as authors (agencies, else the site
-    itself), which stand as authors only when no person is named anywhere. ``named`` is the
-    page's :class:`NamedElements`, when already found."""
+    itself), which stand as authors only when no person is named anywhere. ``elements`` is the
+    page's :class:`PageElements`, when already found."""
     # The site itself is no author: its og:site_name, its domain, its JSON-LD publisher (an
     # «author» object repeating the publisher is a template's default, not a credit).
     publishers = [_person_name(p) for p in _items(ld.get("publisher")) if isinstance(p, dict)]
@@ -136,8 +136,8 @@ def authors(
             found = _css(doc, selector)
         else:
             marked = doc.xpath(_MARKED)
-            named = named or NamedElements(doc)
-            found = _generic_bylines(marked, named)
+            elements = elements or PageElements(doc)
+            found = _generic_bylines(marked, elements)
         for el in found:
             text = normalize_line(el.text_content())
             if len(text) <= 80:
@@ -154,7 +154,7 @@ def authors(
     if not people and not selector:
         sort(n for n in _labelled_byline(doc) if _person_like(n))
     if not people and not selector:
-        for el in _byline_elements(doc, named):
+        for el in _byline_elements(doc, elements):
             # Named by class alone, the element must read as people's names.
             sort(n for n in split_names(normalize_line(el.text_content())) if _person_like(n))
     return _unique(people), _unique(organizations or credited)
@@ -203,16 +203,16 @@ def _in_body(el: _Element) -> bool:
     return next(el.iterancestors("body"), None) is not None
 
 
-def _byline_elements(doc: _Element, named: NamedElements | None = None) -> list[_Element]:
+def _byline_elements(doc: _Element, elements: PageElements | None = None) -> list[_Element]:
     """The article's first byline element named so in its class, with its siblings of the same
-    class (one element per writer). ``named`` is the page's :class:`NamedElements`, when
+    class (one element per writer). ``elements`` is the page's :class:`PageElements`, when
     already found."""
     from crawler.fields.dates import outside_article
 
-    named = named or NamedElements(doc)
+    elements = elements or PageElements(doc)
     candidates = [
         el
-        for el in named.having(_BYLINE_WORDS, case_blind=True)
+        for el in elements.having(_BYLINE_WORDS, case_blind=True)
         if _byline_named(el) and _byline_class(el)
     ]
     # Elements, not id()s: a freed lxml proxy's id is given to the next one.
@@ -418,7 +418,7 @@ _BYLINE_NAME_CLASSES = ("author-name", "byline-name", "writer-name")
 _CLASS_SPACE = re.compile(r"[ \t\r\n]+")
 
 
-def _generic_bylines(marked: list[_Element], named: NamedElements) -> list[_Element]:
+def _generic_bylines(marked: list[_Element], elements: PageElements) -> list[_Element]:
     """:data:`GENERIC_AUTHOR`'s elements, alternative by alternative, from the page's marked
     elements (:data:`_MARKED`) and its named elements."""
     found = dict.fromkeys(
@@ -431,7 +431,7 @@ def _generic_bylines(marked: list[_Element], named: NamedElements) -> list[_Elem
         if el.get("rel") == "author":
             found.setdefault(el)
     for name in _BYLINE_NAME_CLASSES:
-        for el in named.having((name,)):
+        for el in elements.having((name,)):
             if name in _CLASS_SPACE.split(el.get("class") or ""):
                 found.setdefault(el)
     return list(found)

@@ -38,7 +38,7 @@ from crawler.dates import parse_date
 from crawler.fields.authors import AUTHOR_PREFIX, place_byline, split_names
 from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
 from crawler.fields.jsonld import unescape
-from crawler.page import NamedElements
+from crawler.page import PageElements
 from crawler.phrases import BIO_TRADES, BIO_VERBS, BYLINE_LABELS, COMMENT_HEADINGS
 from crawler.text import normalize_line
 
@@ -136,18 +136,18 @@ _FAST_ENOUGH_CHARS = 500
 
 
 def _generic_blocks(
-    html: str | _Element, url: str, named: NamedElements | None = None
+    html: str | _Element, url: str, elements: PageElements | None = None
 ) -> list[str]:
     """trafilatura's main content of the page (a parsed tree is copied, never changed), as blocks.
 
     Its fast mode (no readability/jusText comparison) gives the same text on most pages at half
     the cost; where it keeps less than half of the page's paragraph text, the full mode runs.
-    ``named`` is the tree's :class:`NamedElements`, when already found.
+    ``elements`` is the tree's :class:`PageElements`, when already found.
     """
-    precise = _Precise(html, url, named)
+    precise = _Precise(html, url, elements)
     text = precise.fast
     kept = len(text or "")
-    paragraphs = _paragraph_chars(html)
+    paragraphs = _paragraph_chars(html, elements)
     if kept < _FAST_ENOUGH_CHARS or kept < 0.5 * paragraphs:
         text = precise.full()
         kept = len(text or "")
@@ -165,10 +165,11 @@ def _generic_blocks(
     return [b.removeprefix("- ") for b in lines if b and b != "-"]
 
 
-def _paragraph_chars(doc: str | _Element) -> int:
+def _paragraph_chars(doc: str | _Element, elements: PageElements | None = None) -> int:
     if isinstance(doc, str):
         doc = lxml.html.document_fromstring(doc)
-    return sum(len(t) for t in (p.text_content().strip() for p in doc.iter("p")) if len(t) >= 25)
+    paragraphs = elements.of("p") if elements is not None else doc.iter("p")
+    return sum(len(t) for t in (p.text_content().strip() for p in paragraphs) if len(t) >= 25)
 
 
 def _trafilatura(html: str | _Element, url: str, fast: bool, precision: bool = True) -> str | None:
@@ -279,12 +280,12 @@ _PRUNED_CLASS_MARKS = (*_SCROLL_MARKS, *_COMMENTS_CLASS_MARKS, "elementor-share-
 _PRUNED_MARKS = tuple(dict.fromkeys(_PRUNED_ID_MARKS + _PRUNED_CLASS_MARKS))
 
 
-def _prunable(tree: _Element, named: NamedElements | None = None) -> bool:
+def _prunable(tree: _Element, elements: PageElements | None = None) -> bool:
     """Whether the raw-tree prunes may find anything: an element of the kinds they prune whose
     id or class holds one of the fixed strings they need (an XPath search of those kinds walks
-    the tree once per kind). ``named`` is the tree's :class:`NamedElements`, when found."""
-    named = named or NamedElements(tree)
-    for el in named.having(_PRUNED_MARKS):
+    the tree once per kind). ``elements`` is the tree's :class:`PageElements`, when found."""
+    elements = elements or PageElements(tree)
+    for el in elements.having(_PRUNED_MARKS):
         if el is tree or el.tag not in _PRUNED_KINDS:
             continue
         ident, cls = el.get("id"), el.get("class")
@@ -309,7 +310,9 @@ class _Precise:
     page.
     """
 
-    def __init__(self, html: str | _Element, url: str, named: NamedElements | None = None) -> None:
+    def __init__(
+        self, html: str | _Element, url: str, elements: PageElements | None = None
+    ) -> None:
         self.html, self.url = html, url
         self.fast: str | None = None
         self._shared = False
@@ -327,7 +330,7 @@ class _Precise:
             # comparison. Here one copy serves: pruned (only where the quick test finds
             # something to prune) and then cleaned; the few pages that run another mode make
             # the pruned tree again (see _raw).
-            self._prune = _prunable(html, named)
+            self._prune = _prunable(html, elements)
             tree = _pruned_copy(html) if self._prune else copy.copy(html)
             self._pruned = True
             cleaned = convert_tags(tree_cleaning(tree, options), options, url)
@@ -655,15 +658,18 @@ _COMMENTS_NAME = re.compile(r"comment|respons|reader-?opinion|disqus", re.I)
 _FACT_BOX = re.compile(r"fact-?box|info-?box|fakta|factfile|fact-?sheet", re.I)
 
 
-def _reader_comments(doc: _Element, boxes: NamedBoxes | None = None) -> set[str]:
+def _reader_comments(
+    doc: _Element, boxes: NamedBoxes | None = None, elements: PageElements | None = None
+) -> set[str]:
     """The text blocks of readers' comment sections: containers named like comments, or headed
     «آراء القراء», «التعليقات»…, which generic extraction may take for the article's end.
-    ``boxes`` is the page's :func:`named_boxes`, when already found."""
+    ``boxes`` is the page's :func:`named_boxes`, ``elements`` its :class:`PageElements`, when
+    already found."""
     found: set[str] = set()
-    sections = list((boxes or named_boxes(doc)).comments)
-    # Headings found by the tree's own iteration, cheaper than an XPath test of every element.
-    headings = (h for body in doc.iter("body") for h in body.iter("h2", "h3", "h4", "h5"))
-    for heading in dict.fromkeys(headings):
+    elements = elements or PageElements(doc)
+    sections = list((boxes or named_boxes(doc, elements)).comments)
+    headings = [h for h in elements.of("h2-h5") if next(h.iterancestors("body"), None) is not None]
+    for heading in headings:
         if _COMMENTS_HEADING.match(normalize_line(heading.text_content())):
             parent = heading.getparent()
             if parent is not None:
@@ -695,16 +701,16 @@ _COMMENTS_NAME_PARTS = ("comment", "respons", "opinion", "disqus")
 _FACT_BOX_PARTS = ("fact", "info", "fakta")
 
 
-def named_boxes(doc: _Element, named: NamedElements | None = None) -> NamedBoxes:
-    """The comment and fact-box containers of the page's body. ``named`` is the page's
-    :class:`NamedElements`, when already found."""
-    named = named or NamedElements(doc)
+def named_boxes(doc: _Element, elements: PageElements | None = None) -> NamedBoxes:
+    """The comment and fact-box containers of the page's body. ``elements`` is the page's
+    :class:`PageElements`, when already found."""
+    elements = elements or PageElements(doc)
     found: list[list[_Element]] = []
     for pattern, parts in ((_COMMENTS_NAME, _COMMENTS_NAME_PARTS), (_FACT_BOX, _FACT_BOX_PARTS)):
         found.append(
             [
                 el
-                for el in named.having(parts, case_blind=True)
+                for el in elements.having(parts, case_blind=True)
                 if pattern.search(f"{el.get('class') or ''} {el.get('id') or ''}")
                 and next(el.iterancestors("body"), None) is not None
             ]
@@ -838,16 +844,19 @@ def _contents_entry(block: str, anchors: list[str]) -> bool:
     return len(block.split()) <= 15 and any(block.startswith(a) for a in anchors)
 
 
-def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
+def drop_link_teasers(
+    doc: _Element, blocks: list[str], elements: PageElements | None = None
+) -> list[str]:
     """The blocks that are not another article's teaser: a long block whose whole text is
     inside one link, or a run of three or more blocks that are each a whole link (a list of
     headlines, a table of contents). All blocks stay when such links would take most of the
-    text (a page that links its own paragraphs)."""
+    text (a page that links its own paragraphs). ``elements`` is the page's
+    :class:`PageElements`, when already found."""
     if not blocks:
         return blocks
     links: set[str] = set()
     anchors: list[str] = []
-    for a in doc.iter("a"):
+    for a in elements.of("a") if elements is not None else doc.iter("a"):
         # A link with no child element is its own text: no text search to run.
         text = " ".join((a.text_content() if len(a) else a.text or "").split())
         links.add(text)

@@ -10,7 +10,7 @@ from lxml.etree import _Element
 
 from crawler.fields.jsonld import ld_text
 from crawler.items import Image
-from crawler.page import NamedElements
+from crawler.page import PageElements
 from crawler.text import normalize_line
 
 
@@ -42,12 +42,13 @@ def _images(
     ld: dict[str, Any],
     meta: dict[str, list[str]],
     body_sel: str | None,
-    named: NamedElements | None = None,
+    elements: PageElements | None = None,
 ) -> list[Image]:
-    """The article's pictures with their captions. ``named`` is the page's
-    :class:`NamedElements`, when already found."""
+    """The article's pictures with their captions. ``elements`` is the page's
+    :class:`PageElements`, when already found."""
+    elements = elements or PageElements(doc)
     found: list[Image] = []
-    for fig in doc.iter("figure"):
+    for fig in elements.of("figure"):
         if _in_side_content(fig):
             continue
         img = fig.find(".//img")
@@ -58,7 +59,7 @@ def _images(
             found.append(Image(src, caption or None))
     # Every caption class holds "caption" or "-desc": those strings narrow the elements the
     # regex sees.
-    for el in (named or NamedElements(doc)).having(_CAPTION_PARTS):
+    for el in elements.having(_CAPTION_PARTS):
         cls = el.get("class")
         if cls is None or not _CAPTION_CLASS.search(cls):
             continue
