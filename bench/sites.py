@@ -3,8 +3,9 @@ blog, a portal with JSON-LD and a summary box, a ``<div>`` + ``<br>`` layout, an
 with short articles written in ``<td>`` + ``<br>`` runs and no ``<p>``, a magazine with
 inline «اقرأ أيضا» links, ad slots, captions, tags and an author box, a Levantine portal with
 paired month names, subheadings and teaser cards, a WordPress blog with Maghreb month names and
-long readers' comments, a script-rendered shell whose text is only in JSON-LD, and the table
-layout served as windows-1256 bytes with no charset anywhere), crawls each with the
+long readers' comments, a script-rendered shell whose text is only in JSON-LD, a Next.js
+app-router page whose text is only in its flight data, and the table layout served as
+windows-1256 bytes with no charset anywhere), crawls each with the
 ``news`` spider on 127.0.0.1 and prints, per template, articles found, extra records, body F1
 (word 4-grams), titles and dates right, and the body F1 of extraction run on every article page
 (found by the crawl or not). The text is built from a small word list of our own."""
@@ -231,6 +232,41 @@ def spa(s: Story) -> tuple[str, str]:
     )
 
 
+def flight(s: Story) -> tuple[str, str]:
+    """A Next.js app-router page: an empty app root, the text only in the React Server
+    Components flight data (an HTML text row the article's row points at), pushed in pieces
+    beside a related-articles row and a readers' comments row."""
+    text = "".join(f"<p>{p}</p>" for p in s.paragraphs)
+    summary = s.paragraphs[0][:90].rsplit(" ", 1)[0]
+    article = {"title": s.title, "excerpt": summary, "html": "$2a", "section": SECTIONS[s.n % 4]}
+    others = {
+        "related": [
+            {"title": f"خبر ذو صلة رقم {k}", "href": f"/n/{(s.n + k) % 30}", "excerpt": summary}
+            for k in (1, 2, 3)
+        ],
+        "comments": [
+            {"author": "قارئ", "body": " ".join(WORDS[(s.n + i) % len(WORDS)] for i in range(80))}
+        ],
+    }
+    rows = (
+        '1:"$Sreact.fragment"\n3:I[7781,["static/chunks/app/n/page.js"],"Story"]\n'
+        f"2a:T{len(text.encode('utf-8')):x},{text}"
+        f"4:{json.dumps(['$', '$L3', None, {'story': article}], ensure_ascii=False)}\n"
+        f"6:{json.dumps(others, ensure_ascii=False)}\n"
+    )
+    pushes = "".join(
+        f"<script>self.__next_f.push([1,{json.dumps(rows[k : k + 400])}])</script>"
+        for k in range(0, len(rows), 400)
+    )
+    return f"/n/{s.n}", page(
+        f'<title>{s.title} | منصة الخبر</title><meta property="og:type" content="article">'
+        f'<meta property="og:title" content="{s.title}">'
+        f'<meta property="article:published_time" content="{s.date}T07:45:00+03:00">',
+        '<div id="app"><nav><a href="/">منصة الخبر</a></nav><div class="loading"></div></div>'
+        "<script>(self.__next_f=self.__next_f||[]).push([0])</script>" + pushes,
+    )
+
+
 def legacy(s: Story) -> tuple[str, str]:
     path, html = table(s)
     html = html.replace('<meta http-equiv="Content-Type" content="text/html; charset=utf-8">', "")
@@ -248,6 +284,7 @@ TEMPLATES: dict[str, tuple[Callable[[Story], tuple[str, str]], bool, str]] = {
     "levant": (levant, False, "utf-8"),
     "comments": (comments, False, "utf-8"),
     "spa (JSON-LD)": (spa, False, "utf-8"),
+    "next (flight)": (flight, False, "utf-8"),
     "cp1256 table": (legacy, True, "cp1256"),
 }
 

@@ -73,6 +73,20 @@ _NOISE = re.compile(r"(?:آخر تحديث|تاريخ النشر|نشر في|ن�
 # GMT is an offset, not a label: «10:00 GMT», «GMT+3», «بتوقيت غرينتش» are UTC times.
 _GMT = re.compile(r"(?:بتوقيت\s+|توقيت\s+)?(?:غرينتش|غرينيتش|جرينتش)|(?<![A-Za-z])GMT(?![A-Za-z])")
 _SEPARATORS = re.compile(r"\s*[|،,]\s*|\s+-\s+")
+# A Hijri date printed beside the Gregorian one («الأحد 12 جمادى الأولى 1448 هـ الموافق 23 نوفمبر
+# 2026», Gulf papers): dateparser reads neither the pair nor the Hijri part, so it goes, with the
+# «الموافق» ("corresponding to") joining them. A month name counts only before a year: «رمضان»
+# and «صفر» are words and names too.
+_HIJRI_MONTHS = (
+    r"محرم|صفر|ربيع\s+(?:الأول|الاول|الآخر|الاخر|الثاني)"
+    r"|جماد[ىي]\s+(?:الأولى|الاولى|الأول|الاول|الآخرة|الاخرة|الآخر|الاخر|الثانية)"
+    r"|رجب|شعبان|رمضان|شوال|ذ[وي]\s+القعدة|ذ[وي]\s+الحجة"
+)
+_HIJRI = re.compile(
+    rf"(?:\d{{1,2}}\s+)?(?:{_HIJRI_MONTHS})\s*[,،]?\s*\d{{4}}\s*(?:هـ|ه)?(?!\w)"
+    r"|\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\s*(?:هـ|ه)(?!\w)"
+    r"|(?<!\w)(?:الموافق|الموافقة|موافق)(?!\w)\s*[:：]?"
+)
 
 # Month names as pages print them: the Egyptian forms dateparser knows, every Levantine and
 # Maghrebi form or variant it is taught through _MONTHS, and English.
@@ -140,6 +154,11 @@ def _parse(raw: str, date_order: str) -> datetime | None:
     except ValueError:
         pass
     text = _NOISE.sub(" ", text)
+    if "ه" in text or "موافق" in text:
+        text = " ".join(_HIJRI.sub(" ", text).split())
+        if not any(c.isdigit() for c in text):
+            # Only a Hijri date (and a weekday, which dateparser would read as last Sunday).
+            return None
     text = _GMT.sub(" UTC", text)
     text = _MONTH_RE.sub(lambda m: _MONTHS[m.group(1)], text)
     # «24 نيسان / أبريل 2020»: the Levantine name and the Egyptian one of the same month.

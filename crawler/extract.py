@@ -39,8 +39,10 @@ from crawler.fields.jsonld import ld_text, ld_types
 from crawler.fields.jsonld import parse_json_ld as parse_json_ld
 from crawler.fields.language import _language
 from crawler.fields.overrides import apply_overrides
+from crawler.fields.script_text import script_blocks
+from crawler.fields.tables import split_cell_runs, with_data_tables
 from crawler.fields.tags import _tags
-from crawler.fields.title import site_names, title_from_heading
+from crawler.fields.title import page_heading, site_names, title_from_heading
 from crawler.fields.title import title as pick_title
 from crawler.items import Article
 from crawler.page import Page, _css, _first, _select_element, _select_text, _time_attr
@@ -56,6 +58,9 @@ ARTICLE_TIME = (
 
 # Under this many characters, trafilatura's text may be a stray line of a page it could not read.
 _SHORT_GENERIC = 200
+# Under this many characters, the page's best text may be a script-rendered page's skeleton (a
+# teaser, a caption): its script data is read for the article's text.
+_SHORT_BODY = 500
 
 
 def _is_article_page(
@@ -101,8 +106,8 @@ def extract(
 
     names = site_names(meta, url, site.name if site else None)
     elements = page.elements
-    title_sel = _select_text(doc, sel.title if sel else None, elements) or _select_text(
-        doc, "h1", elements
+    title_sel = _select_text(doc, sel.title if sel else None, elements) or page_heading(
+        doc, url, names
     )
     ld_title = ld_text(ld.get("headline")) or ld_text(ld.get("name"))
     og_title = _first(meta, "og:title", "twitter:title")
@@ -148,7 +153,7 @@ def extract(
     # matches another box, still meets it.
     generic = [] if suffice else page.generic_blocks
     if generic:
-        candidates.append(generic_candidate(doc, generic))
+        candidates.append(generic_candidate(doc, split_cell_runs(doc, generic)))
     if not suffice and sum(len(b) for b in generic) < _SHORT_GENERIC:
         # trafilatura found nothing, or only a line or two (a date, a caption) of a page whose
         # text is written as <br> runs in a <div> or a table cell: the densest text competes.
@@ -159,6 +164,14 @@ def extract(
     ld_body = _json_ld_body(ld.get("articleBody"))
     if ld_body:
         candidates.append(Candidate("json-ld", ld_body))
+    if max((c.length for c in candidates), default=0) < _SHORT_BODY:
+        # A script-rendered page (Next.js, Nuxt, a state store) may ship its text only in its
+        # script data; a page with text in its HTML never pays for reading that data.
+        # A <title> that is only the site's name would tie any object naming the site.
+        heads = {title, title_sel, ld_title, og_title, html_title} - set(names)
+        blocks, links = script_blocks(doc, heads, description)
+        if blocks:
+            candidates.append(Candidate("script", blocks, links))
     boxes = named_boxes(doc, elements)
     readers = _reader_comments(doc, boxes, elements)
     for c in candidates:
@@ -177,6 +190,7 @@ def extract(
         blocks = plain_markup(blocks)
     blocks = drop_link_teasers(doc, blocks, elements)
     blocks = drop_fact_boxes(doc, blocks, boxes)
+    blocks = with_data_tables(doc, blocks)
     if blocks and description:
         blocks = _with_printed_summary(doc, blocks, description, {title, title_sel})
     body = join_blocks(blocks)

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 HEALTH_VERSION = 1
 COVERAGE_FIELDS = ("title", "body", "date", "authors", "images")
-BODY_SOURCES = ("selectors", "json-ld", "generic")
+BODY_SOURCES = ("selectors", "json-ld", "generic", "script")
 
 
 @dataclass

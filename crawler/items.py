@@ -73,7 +73,7 @@ class Article:
     content_hash: str | None = None
     """SHA-256 hex of the matching-normalized title and body; equal text gives an equal hash."""
     body_source: str | None = None
-    """Which candidate gave ``body``: ``json-ld``, ``selectors`` or ``generic``."""
+    """Which candidate gave ``body``: ``json-ld``, ``selectors``, ``generic`` or ``script``."""
     body_missing: bool = False
     """True when the page is an article (declared by JSON-LD or ``og:type``, or an article URL of
     a registered site) but no text was found in it: ``body`` is empty and the record is kept so

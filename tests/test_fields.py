@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from conftest import TESTS
 
+from crawler.commands.extract import extract_record
 from crawler.dates import _EGYPTIAN_MONTHS, _parser, _printed, parse_date
 from crawler.extract import extract
 from crawler.fields import authors as authors_module
-from crawler.fields.authors import place_byline, split_names
+from crawler.fields.authors import byline_names, place_byline, split_names
 from crawler.fields.title import clean_title, site_page_title, strip_site_name
 from crawler.page import Page, PageElements, _css
 
@@ -66,6 +67,31 @@ def test_a_site_named_by_its_domain_is_stripped_before_or_after() -> None:
     assert strip_site_name(both, {"akhbarna"}, only_names=True) == both
 
 
+def test_a_kicker_before_the_headline_is_not_part_of_it() -> None:
+    kicked = f"انتخابات المحليات: {HEADLINE}"
+    og = f'<meta property="og:title" content="{HEADLINE}">'
+    # JSON-LD's headline and the printed heading carry the kicker; og:title is the bare headline.
+    assert extract(URL, page(ld({"headline": kicked}) + og, h1=kicked)).title == HEADLINE
+    # Two different kickers (og:title's and the heading's) before the same headline.
+    og = f'<meta property="og:title" content="عاجل | {HEADLINE}">'
+    assert extract(URL, page(og, h1=f"الصحة - {HEADLINE}")).title == HEADLINE
+    # A separator inside a quotation ends no kicker, and a headline of its own stays whole.
+    quoted = "«نعمل - المستشفيات ستفتح قبل العيد»"
+    og = f'<meta property="og:title" content="{quoted}">'
+    assert extract(URL, page(og, h1="«نعمل ليلا - المستشفيات ستفتح قبل العيد»")).title == quoted
+    og = f'<meta property="og:title" content="{kicked}">'
+    assert extract(URL, page(ld({"headline": kicked}) + og)).title == kicked
+
+
+def test_a_masthead_set_in_an_h1_is_not_the_headline() -> None:
+    # Old templates put the site's logo in the page's first <h1>; the headline is an <h2>.
+    head = f"<title>{HEADLINE} - بوابة الخبر</title>"
+    logo = '<h1 class="logo"><a href="/">بوابة الخبر</a></h1>'
+    html = page(head, h1=None).replace("<main>", f"<header>{logo}</header><main>")
+    html = html.replace("<article>", f"<article><h2>{HEADLINE}</h2>")
+    assert extract(URL, html).title == HEADLINE
+
+
 def test_a_heading_broken_over_lines_is_one_line() -> None:
     article = extract(URL, page(h1="وزير الصحة يفتتح<br>\n  ثلاثة مستشفيات جديدة"))
     assert article.title == "وزير الصحة يفتتح ثلاثة مستشفيات جديدة"
@@ -103,6 +129,33 @@ def test_a_paired_month_date_printed_under_the_headline_dates_the_article() -> N
     assert article.published_tz_assumed is True
 
 
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("الأحد 12 جمادى الأولى 1448 هـ الموافق 23 نوفمبر 2026", "2026-11-23T00:00:00+03:00"),
+        ("الأحد 12 جمادى الأولى 1448هـ - 23 نوفمبر 2026م", "2026-11-23T00:00:00+03:00"),
+        ("الاثنين 23 نوفمبر 2026م - 13 جمادى الأولى 1448هـ 10:30 ص", "2026-11-23T10:30:00+03:00"),
+        ("السبت 5 ذو الحجة 1447 هـ الموافق 23 مايو 2026 م 08:41 م", "2026-05-23T20:41:00+03:00"),
+        ("١٤٤٨/٠٥/١٢هـ الموافق ٢٠٢٦/١١/٢٣", "2026-11-23T00:00:00+03:00"),
+        ("الخميس 1 رمضان 1447 هـ - 19 فبراير 2026 م", "2026-02-19T00:00:00+03:00"),
+    ],
+)
+def test_a_hijri_date_beside_the_gregorian_one_leaves_the_gregorian_one(raw: str, iso: str) -> None:
+    parsed = parse_date(raw, "Asia/Riyadh")
+    assert parsed is not None and parsed.iso == iso
+
+
+def test_a_hijri_date_alone_is_no_date_rather_than_a_wrong_one() -> None:
+    # Without the Hijri part only the weekday is left, which dateparser reads as last Sunday.
+    assert parse_date("الأحد 12 جمادى الأولى 1448 هـ", "Asia/Riyadh") is None
+
+
+def test_a_printed_hijri_and_gregorian_date_dates_the_article() -> None:
+    top = '<div class="date">الأحد 12 جمادى الأولى 1448 هـ الموافق 23 نوفمبر 2026</div>'
+    article = extract("https://akhbar.example.com.sa/n/48213", page(top=top))
+    assert article.published_at == "2026-11-23T00:00:00+03:00"
+
+
 def test_a_date_inside_another_storys_headline_does_not_date_the_article() -> None:
     teaser = '<h2>خبر آخر <span class="date">12/03/2019</span></h2>'
     top = "<ul><li><strong>التاريخ</strong> 16/01/2024 10:30</li></ul>"
@@ -121,6 +174,35 @@ def test_htmldate_reads_what_the_page_gives_last_but_no_copyright_year() -> None
 
 
 # --- authors ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("بقلم / د. محمد عبد الله", ["محمد عبد الله"]),
+        ("بقلم الدكتور محمد عبد الله", ["محمد عبد الله"]),
+        ("كتب: محمد أحمد - تصوير: علي حسن", ["محمد أحمد"]),
+        ("متابعة: رنا محمود | 23 نوفمبر 2026", ["رنا محمود"]),
+        ("كتب – محمد أحمد في 23 نوفمبر 2026 الساعة 10:30 م", ["محمد أحمد"]),
+        ("تقرير: محمد أحمد ـ القاهرة", ["محمد أحمد"]),
+        ("حوار: أحمد سمير", ["أحمد سمير"]),
+    ],
+)
+def test_a_labelled_byline_over_the_text_names_its_writers_and_leaves_the_text(
+    line: str, names: list[str]
+) -> None:
+    record = extract_record(URL, page(top=f'<div class="meta">{line}</div>').encode())
+    assert record["authors"] == names
+    assert record["body"].split("\n\n") == PARAS
+
+
+def test_a_sentence_or_a_newsroom_credit_is_no_byline() -> None:
+    assert byline_names("كتب الرئيس رسالة إلى الشعب المصري اليوم") is None
+    assert byline_names("By the time we arrived, it was over") is None
+    assert byline_names("كتب الوزير رسالة.") is None
+    # «محرر الموقع» where the byline goes credits the newsroom: out of the text, no author.
+    record = extract_record(URL, page(top='<div class="author">محرر الموقع</div>').encode())
+    assert record["authors"] == [] and record["body"].split("\n\n") == PARAS
 
 
 def test_a_place_byline_opening_the_text_is_its_author_not_its_text() -> None:

@@ -41,7 +41,7 @@ from crawler.phrases import (
     SITE_WORDS,
     SUPPORT_APPEALS,
 )
-from crawler.text import EASTERN_DIGITS
+from crawler.text import EASTERN_DIGITS, normalize_for_matching
 
 # ------------------------------------------------------------------------------------------------
 # The rule catalog
@@ -62,7 +62,8 @@ CATALOG: dict[str, str] = {
     "راسلنا على …», Got a story? Get in touch…, an address to write to with a request)",
     "share_networks": "share bars: lines made only of network names and share labels",
     "copyright": "copyright lines (©, «جميع الحقوق محفوظة», All rights reserved)",
-    "nav_links": "site navigation and footer links («الرئيسية», «اتصل بنا», design credits)",
+    "nav_links": "site navigation and footer links («الرئيسية», «اتصل بنا», design credits) and "
+    "the skip link before them («تخطى إلى المحتوى», Skip to content)",
     "masthead": "«رئيس التحرير», «رئيس مجلس الإدارة», «الإشراف العام» and the name that follows",
     "read_also": "«اقرأ أيضا», «الأكثر قراءة»... labels with the headline links that follow them",
     "site_rule": "a site's own whole-line noise patterns (registry ``noise_rules``)",
@@ -510,9 +511,18 @@ def _share_line(line: Line) -> bool:
     return bool(_SHARE_LINE.fullmatch(line.key))
 
 
+_LINK = re.compile(r"(?:https?://|www\.)\S+")
+
+
 def _share_networks(line: Line) -> bool:
-    """A share line that says so by itself: more than one name, or a share phrase."""
-    return _share_line(line) and not _SHARE_SINGLE.fullmatch(line.key)
+    """A share line that says so by itself: more than one name, or a share phrase; or a share
+    label with the page's short link after it («رابط مختصر: https://…»)."""
+    if _share_line(line):
+        return not _SHARE_SINGLE.fullmatch(line.key)
+    if line.words > 8 or ("http" not in line.text and "www." not in line.text):
+        return False
+    rest = normalize_for_matching(_LINK.sub(" ", line.text))
+    return bool(rest) and bool(_SHARE_LINE.fullmatch(rest)) and not _SHARE_SINGLE.fullmatch(rest)
 
 
 # --- copyright ----------------------------------------------------------------------------------
@@ -553,6 +563,19 @@ _NAV_TOKEN = _alt(
     )
 )  # fmt: skip
 _NAV_LINE = re.compile(rf"{_NAV_TOKEN}(?: {_NAV_TOKEN})*")
+# The skip link a page offers screen readers before its navigation.
+_SKIP_LINK = re.compile(
+    _alt(
+        (
+            "تخطى إلى المحتوى", "تخط إلى المحتوى", "تخطي إلى المحتوى", "انتقل إلى المحتوى",
+            "الانتقال إلى المحتوى", "اذهب إلى المحتوى", "تخطى إلى المحتوى الرئيسي",
+            "انتقل إلى المحتوى الرئيسي", "الانتقال إلى المحتوى الرئيسي", "Skip to content",
+            "Skip to main content", "Skip to navigation", "Jump to content", "Zum Inhalt springen",
+            "Zum Hauptinhalt springen", "Direkt zum Inhalt", "Hauptinhalt", "Aller au contenu",
+            "Aller au contenu principal", "Ir al contenido",
+        )
+    )
+)  # fmt: skip
 _BREADCRUMB = re.compile(
     rf"(?:{_flex('أنت هنا')}\s*[:：]\s*|You are here\s*:\s*)?"
     rf"(?:{_flex('الرئيسية')}|Home)\s*[>/»›|]",
@@ -565,7 +588,7 @@ _CREDIT = re.compile(
 
 
 def _nav_links(line: Line) -> bool:
-    if _NAV_LINE.fullmatch(line.key):
+    if _NAV_LINE.fullmatch(line.key) or (line.words <= 5 and _SKIP_LINK.fullmatch(line.key)):
         return True
     if line.words <= 10 and _BREADCRUMB.match(line.bare):
         return True

@@ -15,9 +15,15 @@ from crawler.page import PageElements, _css
 from crawler.text import normalize_for_matching, normalize_line
 
 AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:كتب(?:ت|ه)?|بقلم|بواسطة|تقرير|إعداد|تحرير)\s*[:：\-–]?\s*"
+    r"^(?:(?:كتب(?:ت|ه)?|بقلم|بواسطة|تقرير|إعداد|اعداد|تحرير|الكاتب|الكاتبة)\s*[:：\-–—/]?\s*"
+    # Roles that name a writer only with a separator: «متابعة: …», «حوار: …».
+    r"|(?:متابعة|حوار|ترجمة)\s*[:：\-–—/]\s*"
     r"|(?:by|von|par|por|door|av|af|di|da)(?:\s*[:：]\s*|\s+))",
     re.I,
+)
+# A title before the name («د. …», «الدكتور …»): the same writer is printed with and without it.
+_HONORIFIC = re.compile(
+    r"^(?:(?:د|أ|م)\s*\.\s*|(?:الدكتور|الدكتورة|الأستاذ|الأستاذة|المهندس|المهندسة|الشيخ)\s+)"
 )
 _NAME_SPLIT = re.compile(r"\s*(?:،|,|;|\s&\s|\s(?:and|und|og|et|y|e|en|ve|و)\s)\s*")
 # A name's trailing initials or role in brackets: «Elena Oberholzer (obe)», «(Reuters)».
@@ -43,12 +49,53 @@ def split_names(value: str) -> list[str]:
     names = []
     for name in _NAME_SPLIT.split(value):
         name = _TRAILING_NOTE.sub("", AUTHOR_PREFIX.sub("", name))
-        name = _ROLE.sub("", name).strip(" .:-–|")
+        name = _HONORIFIC.sub("", _ROLE.sub("", name).strip(" .:-–—/|"))
         if not name or len(name) > 80 or len(name.split()) > MAX_NAME_WORDS:
             continue
         if not _NOT_A_NAME.search(name):
             names.append(name)
     return names
+
+
+# Beside a labelled byline: the credit of the pictures or the layout («… - تصوير: …»), the date
+# and time («… في 23 نوفمبر 2026 الساعة 10:30»), and the place («… ـ القاهرة»): none of them
+# a writer.
+_OTHER_CREDIT = re.compile(
+    r"\s*[-–—|،,]\s*(?:تصوير|فيديو|جرافيك|مونتاج|تصميم|صور|رسوم|Photos?|Video)\s*[:：].*$", re.I
+)
+_WHEN_WORDS = {
+    "في", "بتاريخ", "الساعة", "يوم", "نشر", "الأحد", "الاحد", "الاثنين", "الإثنين", "الثلاثاء",
+    "الأربعاء", "الاربعاء", "الخميس", "الجمعة", "السبت", "on", "am", "um", "le", "el",
+}  # fmt: skip
+_PLACE_AFTER = re.compile(r"\s+[ـ\-–—]\s+[\u0621-\u064a]{2,}(?:\s+[\u0621-\u064a]{2,})?$")
+_LABEL_ONLY = re.compile(AUTHOR_PREFIX.pattern, re.I)
+
+
+def byline_names(text: str) -> list[str] | None:
+    """The writers a labelled byline line names («كتب: …», «بقلم / د. …», «كتب: … - تصوير: …»,
+    «متابعة: … | 23 نوفمبر 2026», «كتب – … في 23 نوفمبر 2026 الساعة 10:30 م»); None if the
+    line is not one."""
+    text = normalize_line(text)
+    match = _LABEL_ONLY.match(text)
+    if not match or len(text) > 140 or text.endswith((".", "؟", "?", "!")):
+        return None
+    # «كتب الرئيس رسالة إلى الشعب» is a sentence: a label without a separator takes a short name.
+    bare = not any(c in match.group() for c in ":：-–—/")
+    rest = _OTHER_CREDIT.sub("", text[match.end() :])
+    digit = next((i for i, c in enumerate(rest) if c.isdigit()), None)
+    if digit is not None:
+        words = rest[:digit].split()
+        while words and (words[-1].strip("-–—|،,:") == "" or words[-1] in _WHEN_WORDS):
+            words.pop()
+        rest = " ".join(words)
+    rest = _PLACE_AFTER.sub("", rest.strip(" -–—|،,"))
+    if not rest or len(rest.split()) > 12 or any(c in rest for c in ':؟!"«»'):
+        return None
+    names = split_names(rest)
+    # A name is capitalised where the script has cases («By the time we arrived» is no byline).
+    if not names or not all(_PERSON.match(n) and not n[0].islower() for n in names):
+        return None
+    return None if bare and max(len(n.split()) for n in names) > 4 else names
 
 
 # «الدمام: إيمان الخطاف», «القاهرة - محمد علي»: where it was written, then who wrote it.

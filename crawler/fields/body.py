@@ -35,12 +35,12 @@ from trafilatura.settings import Extractor
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
-from crawler.fields.authors import AUTHOR_PREFIX, place_byline, split_names
+from crawler.fields.authors import AUTHOR_PREFIX, byline_names, place_byline, split_names
 from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
 from crawler.fields.jsonld import unescape
 from crawler.page import PageElements
-from crawler.phrases import BIO_TRADES, BIO_VERBS, BYLINE_LABELS, COMMENT_HEADINGS
-from crawler.text import normalize_line
+from crawler.phrases import BIO_TRADES, BIO_VERBS, COMMENT_HEADINGS
+from crawler.text import normalize_for_matching, normalize_line
 
 # ------------------------------------------------------------------------------------------------
 # Choosing the body
@@ -494,9 +494,9 @@ def _fill_gaps(doc: _Element, generic: list[str], bylines: list[str] | None = No
     if bylines is not None:
         for b in between[:3]:
             if b.text not in kept:
-                # «رامي حداد | 27-08-2024 | 18:40» under the headline: left out, but it names
-                # the writer.
-                bylines.extend(_meta_line(b.text) or [])
+                # «رامي حداد | 27-08-2024 | 18:40», «كتب: … - تصوير: …» under the headline:
+                # left out, but it names the writer.
+                bylines.extend(byline_names(b.text) or _meta_line(b.text) or [])
     covered = sum(len(b) for b in set(span) & kept) / max(1, sum(len(b) for b in kept))
     added = sum(len(b) for b in span if b not in kept)
     if covered < 0.9 or added > 0.5 * sum(len(b) for b in generic):
@@ -567,8 +567,15 @@ def _holder(doc: _Element, probe: str, nodes: list[Any]) -> _Element | None:
     return matches[-1] if matches else None
 
 
-# «كتب - محمد علي», «بقلم: ...» opening the text: a byline, not a paragraph.
-_BYLINE = re.compile(rf"^(?:{'|'.join(BYLINE_LABELS)})\s*[:：\-–]?\s*([^.،؟!:\d]{{2,50}})$")
+# A credit to the newsroom, not to a writer, printed where a byline goes.
+_STAFF_CREDITS = {
+    normalize_for_matching(c)
+    for c in (
+        "محرر الموقع", "المحرر", "فريق التحرير", "هيئة التحرير", "أسرة التحرير", "قسم الأخبار",
+        "المحرر الإخباري", "غرفة الأخبار", "Staff", "Staff writer", "Editorial team",
+        "Newsroom", "Redaktion",
+    )
+}  # fmt: skip
 
 
 def _take_bylines(blocks: list[str]) -> list[str]:
@@ -576,9 +583,12 @@ def _take_bylines(blocks: list[str]) -> list[str]:
     text (in place); return the names they give."""
     names: list[str] = []
     while blocks and len(names) < 3:
-        match = _BYLINE.match(blocks[0])
-        if match and len(match.group(1).split()) <= 6:
-            names.extend(split_names(match.group(1)))
+        labelled = byline_names(blocks[0])
+        if labelled:
+            names.extend(labelled)
+            blocks.pop(0)
+            continue
+        if normalize_for_matching(blocks[0]) in _STAFF_CREDITS:
             blocks.pop(0)
             continue
         meta = _meta_line(blocks[0])

@@ -16,6 +16,9 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»:]|::)\s+")
 # Around a site's own name, tighter separators are common too («…｜日刊», «…：Site», «…|Site»).
 _NAME_SEPARATORS = re.compile(r"\s*[|｜•·*：]\s*|\s+[\-–—»:/]\s+|\s+::\s+")
 _FOLD = re.compile(r"[\W_]+")
+# What ends a kicker, the topic line set before a headline («Olympische Spiele: …», «عاجل | …»).
+_QUOTES = {"'": "'", '"': '"', "«": "»", "“": "”", "„": "“", "‘": "’"}
+_KICKER_END = re.compile(r"\s*[:|｜：]\s+|\s+[\-–—/»]\s+")
 
 
 def title(
@@ -39,9 +42,12 @@ def title(
         stem = ld.rstrip(".… ")
         if h1 and len(h1) > len(stem) and h1.startswith(stem):
             return h1
-        return ld
+        # og:title is the headline without the kicker JSON-LD puts before it.
+        return og if og and _kicker_before(ld, og) else ld
     if _suffixed(og, h1):
         return h1
+    if og and h1 and (shared := _shared_headline(og, h1)):
+        return shared
     if og and h1 and (og.startswith(h1) or h1.startswith(og)):
         short, long = sorted((og, h1), key=len)
         # The longer one is either the headline with the site's name appended, or whole where
@@ -63,6 +69,37 @@ def _suffixed(value: str | None, h1: str | None) -> bool:
     rest = value[len(h1) :]
     match = _NAME_SEPARATORS.match(rest)
     return bool(match and match.start() == 0 and len(rest[match.end() :].split()) <= 5)
+
+
+def _kicker_before(value: str, headline: str) -> bool:
+    """Whether ``value`` is ``headline`` with a kicker of a few words before it."""
+    if len(value) <= len(headline) or not value.endswith(headline) or len(headline.split()) < 3:
+        return False
+    kicker = value[: -len(headline)]
+    match = _KICKER_END.search(kicker)
+    if not match or match.end() != len(kicker) or not 0 < len(kicker.split()) <= 8:
+        return False
+    return not _quoted(value)
+
+
+def _quoted(value: str) -> bool:
+    """Whether a title is one quotation («'I sell holidays - booking early saves thousands'»),
+    whose separators are the speaker's, not a kicker's or a site name's."""
+    return len(value) > 2 and value[0] in _QUOTES and value[-1] == _QUOTES[value[0]]
+
+
+def _shared_headline(one: str, other: str) -> str | None:
+    """The headline two titles share after different kickers («Kicker A: Headline» and
+    «Kicker B - Headline»)."""
+    for match in _KICKER_END.finditer(one):
+        rest = one[match.end() :]
+        if (
+            _kicker_before(one, rest)
+            and _kicker_before(other, rest)
+            and _fold(one[: -len(rest)]) != _fold(other[: -len(rest)])
+        ):
+            return rest
+    return None
 
 
 def _one_line(value: str | None) -> str | None:
@@ -99,7 +136,7 @@ def strip_site_name(value: str, names: set[str] | None = None, only_names: bool 
             head, tail = value[: matches[0].start()], value[matches[0].end() :]
             if _is_site_name(head, names) and not _is_site_name(tail, names):
                 return tail.strip()
-    if only_names:
+    if only_names or _quoted(value):
         return value
     parts = _TITLE_SEPARATORS.split(value)
     if len(parts) < 2:
@@ -181,17 +218,38 @@ _CLASSED = re.compile(r"headline|title", re.I)
 _RUNNING_TEXT = 150
 
 
+_HOME_PATHS = ("/", "", "/index.html", "/index.php", "/default.asp")
+
+
 def home_link_names(doc: _Element, url: str) -> list[str]:
     """The text and logo alt of links to the site's home page: how a site names itself."""
     names: list[str] = []
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
         path = urlsplit(urljoin(url, href)).path if href else None
-        if path not in ("/", "", "/index.html", "/index.php", "/default.asp"):
+        if path not in _HOME_PATHS:
             continue
         names.extend(normalize_line(a.text_content()).split("\n")[:1])
         names.extend(img.get("alt") or "" for img in a.iter("img"))
     return [n for n in names if n.strip()]
+
+
+def page_heading(doc: _Element, url: str, names: Sequence[str] = ()) -> str | None:
+    """The text of the page's first ``<h1>`` that is not the site's logo (its name, or a link
+    to its home page: old templates set the masthead in an ``<h1>``)."""
+    folded = {f for f in map(_fold, names) if len(f) >= 2}
+    for el in doc.iter("h1"):
+        text = normalize_line(el.text_content())
+        if not text:
+            continue
+        links = [a for a in el.iter("a") if a.get("href") is not None]
+        home = any(
+            urlsplit(urljoin(url, a.get("href", "").strip())).path in _HOME_PATHS for a in links
+        )
+        if home or _is_site_name(text, folded):
+            continue
+        return " ".join(text.split())
+    return None
 
 
 def _only_site_name(html_title: str, names: set[str], home: Sequence[str]) -> bool:
