@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import codecs
 import contextlib
 import functools
 import itertools
@@ -30,11 +31,24 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
     Browsers and Scrapy fall back to cp1252 for undeclared pages, which turns Arabic into mojibake.
     NUL characters are dropped: no page means them, and the parser turns them into U+FFFD.
     """
-    text = data if isinstance(data, str) else _decode(data, content_type)
-    return text.replace("\x00", "") if "\x00" in text else text
+    return _decoded(data, content_type)[0]
 
 
-def _decode(data: bytes, content_type: str | None) -> str:
+def _decoded(data: bytes | str, content_type: str | None) -> tuple[str, bytes | None]:
+    """:func:`decode_html`'s text, and the page's own bytes when they are that text in UTF-8
+    (read as UTF-8, nothing dropped): the parser reads those rather than the text encoded
+    again."""
+    if isinstance(data, str):
+        text, utf8 = data, False
+    else:
+        text, utf8 = _decode(data, content_type)
+    if "\x00" in text:
+        return text.replace("\x00", ""), None
+    return text, data if utf8 and isinstance(data, bytes) else None
+
+
+def _decode(data: bytes, content_type: str | None) -> tuple[str, bool]:
+    """The page's text, and whether it is the bytes read as UTF-8."""
     declared = http_content_type_encoding(content_type) if content_type else None
     declared = declared or html_body_declared_encoding(data)
     if declared:
@@ -43,7 +57,7 @@ def _decode(data: bytes, content_type: str | None) -> str:
             # A legacy label (Latin-1, windows-1256) on bytes that are valid UTF-8: a template's
             # stale label; legacy text practically never forms valid multi-byte UTF-8 sequences.
             with contextlib.suppress(UnicodeDecodeError):
-                return data.decode("utf-8")
+                return data.decode("utf-8"), True
         try:
             text = data.decode(codec)
         except (LookupError, UnicodeDecodeError):
@@ -52,16 +66,17 @@ def _decode(data: bytes, content_type: str | None) -> str:
             if codec == "cp1252":
                 arabic = data.decode("cp1256", errors="replace")
                 if _arabic_plausibility(arabic) > max(_arabic_plausibility(text), 0):
-                    return arabic
-            return text
+                    return arabic, False
+            return text, codecs.lookup(codec).name == "utf-8"
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
-    return max(
+    text = max(
         (data.decode(codec, errors="replace") for codec in ("cp1256", "iso-8859-6")),
         key=_arabic_plausibility,
     )
+    return text, False
 
 
 def _codec(name: str) -> str:
@@ -254,12 +269,12 @@ def _case_blind(parts: tuple[str, ...]) -> re.Pattern[str]:
 # The page
 
 
-def _html_parser() -> lxml.html.HTMLParser:
+def _html_parser(encoding: str | None = None) -> lxml.html.HTMLParser:
     """lxml.html's parser, with its element classes chosen in C: lxml.html's own parser asks a
     Python method for the class of every element the code touches (several thousand calls on a
     real page, by ours and by trafilatura's walks of the tree), only to give form elements
     their form helpers, which nothing here uses."""
-    parser = lxml.html.HTMLParser()
+    parser = lxml.html.HTMLParser(encoding=encoding)
     parser.set_element_class_lookup(
         etree.ElementDefaultClassLookup(
             element=lxml.html.HtmlElement,
@@ -273,6 +288,21 @@ def _html_parser() -> lxml.html.HTMLParser:
 
 # Shared the way lxml.html shares its own parser (lxml serialises its use between threads).
 _PARSER = _html_parser()
+# The decoded text is parsed as UTF-8 bytes: lxml hands a Python string to libxml2 in its
+# in-memory form (UCS-2 or UCS-4 for Arabic text), which libxml2 converts first; UTF-8 it reads
+# as is (about 15% faster, the same tree).
+_UTF8_PARSER = _html_parser("utf-8")
+
+
+def _parse(text: str, utf8: bytes | None) -> _Element:
+    """The tree of the page's text; ``utf8`` is that text in UTF-8, when at hand."""
+    if not text.startswith("<?xml"):
+        # lxml refuses a string that declares its encoding in an XML declaration (the page is
+        # then read as empty, below); as bytes it would read it: such text stays a string.
+        with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate in a given string
+            data = utf8 if utf8 is not None else text.encode("utf-8")
+            return lxml.html.document_fromstring(data, parser=_UTF8_PARSER)
+    return lxml.html.document_fromstring(text, parser=_PARSER)
 
 
 class Page:
@@ -287,9 +317,9 @@ class Page:
 
     @classmethod
     def parse(cls, url: str, html: bytes | str, content_type: str | None = None) -> Page:
-        text = decode_html(html, content_type)
+        text, utf8 = _decoded(html, content_type)
         try:
-            doc = lxml.html.document_fromstring(text, parser=_PARSER)
+            doc = _parse(text, utf8)
         except (ParserError, ValueError):
             doc = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
         return cls(url, text, doc)
