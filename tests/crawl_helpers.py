@@ -83,3 +83,21 @@ def crawl_sample(
         records = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
     stats = json.loads(stats_file.read_text(encoding="utf-8"))
     return CrawlResult(records, stats, server.requests[start:], proc.stderr)
+
+
+def crawl_news(origin: str, tmp: Path, *settings: str) -> tuple[Path, dict[str, dict[str, Any]]]:
+    """Run ``scrapy crawl news`` on a served site (``settings``: ``NAME=VALUE``); the run's dump
+    and its records by the last part of their URL."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"urls={origin}/",
+           "-s", f"OUTPUT_DIR={tmp / 'output'}",
+           "-s", f"STATE_PATH={tmp / 'state' / 'crawler.sqlite3'}"]  # fmt: skip
+    for setting in settings:
+        cmd.extend(("-s", setting))
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (dump,) = (tmp / "output").glob("*/*.jsonl")
+    records = {
+        r["url"].rsplit("/", 1)[1]: r
+        for r in map(json.loads, dump.read_text(encoding="utf-8").splitlines())
+    }
+    return dump, records

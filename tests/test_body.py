@@ -4,8 +4,6 @@ text is kept with an empty body and the ``body_missing`` flag, through the pipel
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import lxml.etree
@@ -13,6 +11,7 @@ import lxml.html
 import pytest
 import trafilatura
 from conftest import ROOT, validate_record
+from crawl_helpers import crawl_news
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
@@ -107,18 +106,7 @@ def test_a_crawl_writes_an_article_page_without_text_and_counts_it(tmp_path: Pat
         }
 
     with serve_pages(build) as (origin, _):
-        proc = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"urls={origin}/",
-             "-s", f"OUTPUT_DIR={tmp_path / 'output'}",
-             "-s", f"STATE_PATH={tmp_path / 'state' / 'crawler.sqlite3'}"],
-            cwd=ROOT, capture_output=True, text=True, check=False, timeout=180,
-        )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    (dump,) = (tmp_path / "output").glob("*/*.jsonl")
-    records = {
-        r["url"].rsplit("/", 1)[1]: r
-        for r in map(json.loads, dump.read_text(encoding="utf-8").splitlines())
-    }
+        dump, records = crawl_news(origin, tmp_path)
     assert set(records) == {"1", "2"}
     assert records["1"]["body"] and not records["1"]["body_missing"]
     assert records["2"]["body"] == "" and records["2"]["body_missing"]

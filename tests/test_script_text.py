@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, validate_record
+from conftest import validate_record
+from crawl_helpers import crawl_news
 
 from crawler.extract import extract
 from crawler.fields.script_text import script_blocks
@@ -285,18 +284,7 @@ def test_a_crawl_writes_a_script_rendered_article_with_its_text(tmp_path: Path) 
         }
 
     with serve_pages(build) as (origin, _):
-        proc = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"urls={origin}/",
-             "-s", f"OUTPUT_DIR={tmp_path / 'output'}", "-s", "DEDUP_MODE=mark",
-             "-s", f"STATE_PATH={tmp_path / 'state' / 'crawler.sqlite3'}"],
-            cwd=ROOT, capture_output=True, text=True, check=False, timeout=180,
-        )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    (dump,) = (tmp_path / "output").glob("*/*.jsonl")
-    records = {
-        r["url"].rsplit("/", 1)[1]: r
-        for r in map(json.loads, dump.read_text(encoding="utf-8").splitlines())
-    }
+        dump, records = crawl_news(origin, tmp_path, "DEDUP_MODE=mark")
     assert set(records) == {"next", "flight"}
     for record in records.values():
         assert record["body"] == EXPECTED

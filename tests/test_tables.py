@@ -50,6 +50,13 @@ def test_a_price_table_in_the_text_is_kept_as_rows_where_the_page_prints_it() ->
     assert blocks == [LEAD, "الأسعار بالجنيه", *(" | ".join(r) for r in ROWS), AFTER]
 
 
+def test_a_page_of_many_small_tables_is_a_layout_not_text() -> None:
+    html = page(f"<p>{LEAD}</p>{table(ROWS) * 9}<p>{AFTER}</p>")
+    assert extract_record(URL, html)["body"].split("\n\n") == [LEAD, AFTER]
+    html = page(f"<p>{LEAD}</p>{table(ROWS) * 2}<p>{AFTER}</p>")
+    assert len(extract_record(URL, html)["body"].split("\n\n")) == 2 + 2 * len(ROWS)
+
+
 def test_menu_sidebar_and_one_column_tables_are_not_text() -> None:
     menu = table([["أخبار", "رياضة"], ["اقتصاد", "ثقافة"]], link=True)
     column = table([["العيار"], ["عيار 24"], ["عيار 21"]])

@@ -11,6 +11,7 @@ from crawler.text import normalize_line
 # the article itself, or the page's menu.
 _CELL_CHARS = 120
 _MAX_ROWS = 60
+_MAX_TABLES = 8
 _PROBE = 40
 _SEPARATOR = " | "
 # Longer than one paragraph and its neighbours: a block worth checking for a run of paragraphs.
@@ -49,6 +50,9 @@ def with_data_tables(doc: _Element, blocks: list[str]) -> list[str]:
         rows = _rows(table)
         if rows is None or any(cell in known for row in rows for cell in row):
             continue
+        if len(inserts) == _MAX_TABLES:
+            # A page of many small tables is a layout of boxes, not an article with a table.
+            return blocks
         before = _key(" ".join(table.xpath("preceding::text()")))
         after = [i for i, probe in enumerate(probes) if probe and probe in before]
         if after:
