@@ -3,9 +3,10 @@ blog, a portal with JSON-LD and a summary box, a ``<div>`` + ``<br>`` layout, an
 with short articles written in ``<td>`` + ``<br>`` runs and no ``<p>``, a magazine with
 inline «اقرأ أيضا» links, ad slots, captions, tags and an author box, a Levantine portal with
 paired month names, subheadings and teaser cards, a WordPress blog with Maghreb month names and
-long readers' comments, a script-rendered shell whose text is only in JSON-LD, a Next.js
-app-router page whose text is only in its flight data, and the table layout served as
-windows-1256 bytes with no charset anywhere), crawls each with the
+long readers' comments, a Gulf paper (the masthead in an ``<h1>``, Hijri and Gregorian dates, a
+«بقلم / د.» byline, price tables in the text, a short link), a script-rendered shell whose
+text is only in JSON-LD, a Next.js app-router page whose text is only in its flight data, and
+the table layout served as windows-1256 bytes with no charset anywhere), crawls each with the
 ``news`` spider on 127.0.0.1 and prints, per template, articles found, extra records, body F1
 (word 4-grams), titles and dates right, and the body F1 of extraction run on every article page
 (found by the crawl or not). The text is built from a small word list of our own."""
@@ -49,11 +50,16 @@ class Story:
     paragraphs: list[str]
     headings: dict[int, str] = field(default_factory=dict)
     """Subheadings printed before the paragraph of that index: part of the text too."""
+    rows: dict[int, list[str]] = field(default_factory=dict)
+    """A data table's rows printed after the paragraph of that index (cells joined by « | »):
+    part of the text too."""
 
     @property
     def text(self) -> str:
         return "\n".join(
-            f"{self.headings[k]}\n{p}" if k in self.headings else p
+            "\n".join(
+                [*([self.headings[k]] if k in self.headings else []), p, *self.rows.get(k, [])]
+            )
             for k, p in enumerate(self.paragraphs)
         )
 
@@ -218,6 +224,43 @@ def comments(s: Story) -> tuple[str, str]:
     )
 
 
+HIJRI_MONTHS = ["جمادى الأولى", "جمادى الآخرة"]
+
+
+def gulf(s: Story) -> tuple[str, str]:
+    """A Gulf paper: the masthead in an ``<h1>`` and the headline in an ``<h2>``, a skip link,
+    the Hijri date printed before the Gregorian one, a «بقلم / د.» byline, a price table inside
+    the text of every third article, and the page's short link under it; no JSON-LD or og tags."""
+    day = int(s.date[-2:])
+    hijri = f"{(day + 10) % 29 + 1} {HIJRI_MONTHS[day % 2]} 1448 هـ"
+    if s.n % 3 == 0 and len(s.paragraphs) > 1:
+        cells = [["الصنف", "السعر", "التغير"]] + [
+            [f"صنف رقم {k}", f"{100 + s.n * 7 + k},50 ريال", f"+{k}.{s.n % 10}%"] for k in (1, 2, 3)
+        ]
+        s.rows[0] = [" | ".join(row) for row in cells]
+    table = ""
+    if s.rows:
+        head, *body = [row.split(" | ") for row in s.rows[0]]
+        table = (
+            "<table class='prices'><tr>" + "".join(f"<th>{c}</th>" for c in head) + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in body)
+            + "</table>"
+        )  # fmt: skip
+    text = "".join(f"<p>{p}</p>" + (table if k == 0 else "") for k, p in enumerate(s.paragraphs))
+    return f"/articles/{120000 + s.n}.html", page(
+        f"<title>{s.title} - صحيفة الوطن الخليجية</title>",
+        '<a class="skip-link" href="#content">تخطى إلى المحتوى</a>'
+        '<header><h1 class="site-logo"><a href="/">صحيفة الوطن الخليجية</a></h1>'
+        '<nav><a href="/">الرئيسية</a> <a href="/local">محليات</a></nav></header>'
+        f'<div id="content" class="article"><h2 class="article-title">{s.title}</h2>'
+        f'<div class="date">الأحد {hijri} الموافق {day} نوفمبر 2026</div>'
+        '<div class="writer">بقلم / د. سلمان العتيبي</div>'
+        f'<div class="article-text">{text}</div>'
+        f'<div class="short-url">رابط مختصر: https://gulf.example/s/{s.n:x}</div></div>'
+        '<footer>جميع الحقوق محفوظة © 2026</footer>',
+    )  # fmt: skip
+
+
 def spa(s: Story) -> tuple[str, str]:
     ld = json.dumps(
         {"@context": "https://schema.org", "@type": "NewsArticle", "headline": s.title,
@@ -283,6 +326,7 @@ TEMPLATES: dict[str, tuple[Callable[[Story], tuple[str, str]], bool, str]] = {
     "magazine": (magazine, False, "utf-8"),
     "levant": (levant, False, "utf-8"),
     "comments": (comments, False, "utf-8"),
+    "gulf": (gulf, False, "utf-8"),
     "spa (JSON-LD)": (spa, False, "utf-8"),
     "next (flight)": (flight, False, "utf-8"),
     "cp1256 table": (legacy, True, "cp1256"),

@@ -133,12 +133,23 @@ class ParsedDate:
     assumed: bool
 
 
-def parse_date(raw: str | None, timezone: str, date_order: str = "DMY") -> ParsedDate | None:
-    """Parse a page's date string; naive times get ``timezone`` and ``assumed=True``."""
+# «منذ 3 ساعات», «قبل 5 دقائق», «أمس 10:30 م», "2 hours ago": counted back from when the page
+# was fetched, in the site's time.
+_RELATIVE = re.compile(r"(?<!\w)(?:منذ|قبل|أمس|امس|اليوم|البارحة|ago|yesterday|today)(?!\w)", re.I)
+
+
+def parse_date(
+    raw: str | None, timezone: str, date_order: str = "DMY", now: datetime | None = None
+) -> ParsedDate | None:
+    """Parse a page's date string; naive times get ``timezone`` and ``assumed=True``. A relative
+    date counts back from ``now`` (when the page was fetched; default: this moment)."""
     if not raw or not raw.strip():
         return None
     raw = " ".join(raw.split())
-    value = _parse(raw, date_order)
+    if _RELATIVE.search(raw) and not _DAY_MONTH_YEAR.search(raw.translate(EASTERN_DIGITS)):
+        value = _relative(raw, timezone, date_order, now)
+    else:
+        value = _parse(raw, date_order)
     if value is None or not 1990 <= value.year <= 2100:
         return None
     assumed = value.tzinfo is None
@@ -200,6 +211,22 @@ def _printed(text: str) -> datetime | None:
         )  # fmt: skip
     except ValueError:
         return None
+
+
+# A whole date is no relative one, whatever words stand around it («نشر قبل 23/11/2026»).
+_DAY_MONTH_YEAR = re.compile(r"\d{4}")
+
+
+def _relative(raw: str, timezone: str, date_order: str, now: datetime | None) -> datetime | None:
+    """A relative date as the site's local time: dateparser counts back from a naive base, so
+    the base is the fetch time on the site's clock, not this machine's."""
+    zone = ZoneInfo(timezone)
+    base = (now or datetime.now(zone)).astimezone(zone).replace(tzinfo=None)
+    text = raw.translate(EASTERN_DIGITS)
+    for pattern, repl in _MERIDIEM:
+        text = pattern.sub(repl, text)
+    settings = {"DATE_ORDER": date_order, "RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"}
+    return dateparser.parse(_NOISE.sub(" ", text), languages=["ar", "en"], settings=settings)
 
 
 @functools.lru_cache(maxsize=8)

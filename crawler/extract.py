@@ -200,6 +200,7 @@ def extract(
     # The last fallbacks walk the whole page: only pages that say nothing else pay for them.
     # Each candidate is read only when the ones before it did not parse: the selector searches
     # walk the whole page, and most pages say it in JSON-LD or a meta tag.
+    fetched = (fetched_at or datetime.now(UTC)).astimezone(UTC)
     published = first_date(
         (read() for read in (
             lambda: ld.get("datePublished"),
@@ -215,7 +216,8 @@ def extract(
         )),
         tz,
         order,
-    ) or first_date(fallback_dates(doc, url), tz, order)  # fmt: skip
+        fetched,
+    ) or first_date(fallback_dates(doc, url), tz, order, fetched)  # fmt: skip
     modified = first_date(
         [
             ld.get("dateModified"),
@@ -224,10 +226,10 @@ def extract(
         ],
         tz,
         order,
+        fetched,
     )  # fmt: skip
 
     canonical, canonical_rejected = find_canonical(doc, url, meta, site, title)
-    fetched = (fetched_at or datetime.now(UTC)).astimezone(UTC)
     article = Article(
         url=url,
         canonical_url=canonical,

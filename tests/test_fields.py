@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -143,6 +144,23 @@ def test_a_paired_month_date_printed_under_the_headline_dates_the_article() -> N
 def test_a_hijri_date_beside_the_gregorian_one_leaves_the_gregorian_one(raw: str, iso: str) -> None:
     parsed = parse_date(raw, "Asia/Riyadh")
     assert parsed is not None and parsed.iso == iso
+
+
+def test_a_relative_date_counts_back_from_the_fetch_in_the_sites_time() -> None:
+    fetched = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # 14:00 in Cairo
+    cases = {
+        "منذ 3 ساعات": "2026-11-23T11:00:00+02:00",
+        "منذ ٣ ساعات": "2026-11-23T11:00:00+02:00",
+        "قبل 5 دقائق": "2026-11-23T13:55:00+02:00",
+        "أمس 10:30 م": "2026-11-22T22:30:00+02:00",
+        "2 hours ago": "2026-11-23T12:00:00+02:00",
+    }
+    for raw, iso in cases.items():
+        parsed = parse_date(raw, "Africa/Cairo", now=fetched)
+        assert parsed is not None and parsed.iso == iso, raw
+    top = '<div class="date">منذ 3 ساعات</div>'
+    article = extract("https://akhbar.example.com.eg/n/48213", page(top=top), fetched_at=fetched)
+    assert article.published_at == "2026-11-23T11:00:00+02:00"
 
 
 def test_a_hijri_date_alone_is_no_date_rather_than_a_wrong_one() -> None:

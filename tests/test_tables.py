@@ -50,6 +50,14 @@ def test_a_price_table_in_the_text_is_kept_as_rows_where_the_page_prints_it() ->
     assert blocks == [LEAD, "الأسعار بالجنيه", *(" | ".join(r) for r in ROWS), AFTER]
 
 
+def test_a_later_paragraph_opening_with_words_said_before_the_table_stays_after_it() -> None:
+    # The paragraph after the table opens with words the one before it already said.
+    lead = f"{LEAD} {AFTER[:70]}"
+    html = page(f"<p>{lead}</p>{table(ROWS)}<p>{AFTER}</p>")
+    blocks = extract_record(URL, html)["body"].split("\n\n")
+    assert blocks == [lead, *(" | ".join(r) for r in ROWS), AFTER]
+
+
 def test_a_page_of_many_small_tables_is_a_layout_not_text() -> None:
     html = page(f"<p>{LEAD}</p>{table(ROWS) * 9}<p>{AFTER}</p>")
     assert extract_record(URL, html)["body"].split("\n\n") == [LEAD, AFTER]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -177,12 +178,16 @@ def _furniture(el: _Element) -> bool:
     return isinstance(el.tag, str) and el.tag not in ("script", "style") and outside_article(el)
 
 
-def first_date(values: Iterable[Any], tz: str, order: str) -> ParsedDate | None:
+def first_date(
+    values: Iterable[Any], tz: str, order: str, now: datetime | None = None
+) -> ParsedDate | None:
+    """The first of ``values`` that parses (``now``: when the page was fetched, for relative
+    dates)."""
     for value in values:
         if isinstance(value, list):
             value = value[0] if value else None
         if isinstance(value, str):
-            parsed = parse_date(value, tz, order)
+            parsed = parse_date(value, tz, order, now)
             if parsed:
                 return parsed
     return None

@@ -12,7 +12,7 @@ from crawler.text import normalize_line
 _CELL_CHARS = 120
 _MAX_ROWS = 60
 _MAX_TABLES = 8
-_PROBE = 40
+_PROBE = 200
 _SEPARATOR = " | "
 # Longer than one paragraph and its neighbours: a block worth checking for a run of paragraphs.
 _RUN = 300
@@ -54,9 +54,16 @@ def with_data_tables(doc: _Element, blocks: list[str]) -> list[str]:
             # A page of many small tables is a layout of boxes, not an article with a table.
             return blocks
         before = _key(" ".join(table.xpath("preceding::text()")))
-        after = [i for i, probe in enumerate(probes) if probe and probe in before]
-        if after:
-            inserts.append((after[-1] + 1, [_SEPARATOR.join(row) for row in rows]))
+        # The blocks printed before the table, in their order: a later block whose opening
+        # words happen to occur earlier on the page does not pull the table down to it.
+        at, last = 0, -1
+        for i, probe in enumerate(probes):
+            found = before.find(probe, at) if probe else -1
+            if found < 0:
+                break
+            at, last = found + len(probe), i
+        if last >= 0:
+            inserts.append((last + 1, [_SEPARATOR.join(row) for row in rows]))
     if not inserts:
         return blocks
     out: list[str] = []
