@@ -33,14 +33,14 @@ from crawler.fields.body import (
 )
 from crawler.fields.canonical import canonical as find_canonical
 from crawler.fields.dates import fallback_dates, first_date, page_timezone
-from crawler.fields.images import _images
+from crawler.fields.images import _images, text_images
 from crawler.fields.jsonld import article_json_ld as article_json_ld
 from crawler.fields.jsonld import ld_text, ld_types
 from crawler.fields.jsonld import parse_json_ld as parse_json_ld
 from crawler.fields.language import _language
 from crawler.fields.overrides import apply_overrides
 from crawler.fields.script_text import script_blocks
-from crawler.fields.tables import split_cell_runs, with_data_tables
+from crawler.fields.tables import split_cell_runs, text_span, with_data_tables
 from crawler.fields.tags import _tags
 from crawler.fields.title import page_heading, site_names, title_from_heading
 from crawler.fields.title import title as pick_title
@@ -190,7 +190,9 @@ def extract(
         blocks = plain_markup(blocks)
     blocks = drop_link_teasers(doc, blocks, elements)
     blocks = drop_fact_boxes(doc, blocks, boxes)
-    blocks = with_data_tables(doc, blocks)
+    span = text_span(doc, blocks)
+    blocks = with_data_tables(blocks, span[0] if span else None)
+    images = text_images(span, url, images)
     if blocks and description:
         blocks = _with_printed_summary(doc, blocks, description, {title, title_sel})
     body = join_blocks(blocks)

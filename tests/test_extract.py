@@ -850,6 +850,25 @@ def test_pictures_of_related_articles_are_not_the_article_s_images() -> None:
     ]
 
 
+def test_pictures_printed_in_the_text_are_the_article_s_images_icons_and_ads_are_not() -> None:
+    own = '<figure><img src="/own.jpg"><figcaption>صورة الخبر نفسه</figcaption></figure>'
+    inline = (
+        '<p><img src="data:image/gif;base64,R0lGOD" data-src="/uploads/inline.jpg" alt="لجنة"></p>'
+        '<p><img src="/static/icon-print.png"><img src="/s.gif" width="1" height="1">'
+        '<img src="/ads/box.jpg"><img src="/u/avatar-12.jpg"></p>'
+    )
+    text = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    body = (
+        f"<main><article><h1>{TITLE}</h1>{own}<p>{PARAGRAPHS[0]}</p>{inline}{text}</article>"
+        '<aside><img src="/sidebar.jpg"></aside></main>'
+    )
+    article = run(page("", body))
+    assert [(i.url.rsplit("/", 1)[1], i.caption) for i in article.images] == [
+        ("own.jpg", "صورة الخبر نفسه"),
+        ("inline.jpg", None),
+    ]
+
+
 def test_a_stale_selector_matching_another_box_loses_to_the_main_content() -> None:
     site = Site(
         name="stale",

@@ -115,3 +115,67 @@ def _img_src(img: _Element) -> str | None:
         if value and not value.startswith("data:"):
             return value
     return None
+
+
+# Pictures that are no part of the article: icons, emoji, spacers and loaders, trackers, ads,
+# writers' portraits.
+_NOT_A_PICTURE = re.compile(
+    r"emoji|icon|spacer|pixel|blank|leer\.|transparent|loader|loading|placeholder|1x1|\.gif(?:$|\?)"
+    r"|/ads?/|banner|doubleclick|logo|avatar|gravatar|/autor|/author|/writers?/",
+    re.I,
+)
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|webp|gif|avif)(?:$|\?)", re.I)
+
+
+def text_images(
+    span: tuple[_Element, _Element] | None, url: str, known: list[Image]
+) -> list[Image]:
+    """``known`` with the pictures printed in the article's text (lazy-loaded ones too:
+    ``data-src``) that no figure, caption or tag gave, in page order.
+
+    ``span`` is the element holding the text and the one holding its last block: pictures
+    after the text's end (teasers of related articles) are not the article's, nor are those
+    that link to another page (a teaser's thumbnail), small ones (50 pixels or less on a side),
+    loaders, icons, ads and writers' portraits.
+    """
+    if span is None:
+        return known
+    container, last = span
+    seen = {img.url for img in known}
+    out = list(known)
+    ended = False
+    for el in container.iter():
+        if el is last:
+            ended = True
+            pictures = list(el.iter("img"))
+        elif ended:
+            break
+        elif el.tag == "img":
+            pictures = [el]
+        else:
+            continue
+        for img in pictures:
+            src = _img_src(img)
+            if not src or _NOT_A_PICTURE.search(src) or _small(img) or _linked_away(img):
+                continue
+            absolute = urljoin(url, src.strip())
+            if absolute.startswith(("http://", "https://")) and absolute not in seen:
+                seen.add(absolute)
+                out.append(Image(absolute))
+    return out
+
+
+def _linked_away(img: _Element) -> bool:
+    """Inside a link to another page (a teaser), not to the picture itself."""
+    for a in img.iterancestors("a"):
+        href = (a.get("href") or "").strip()
+        return bool(href) and not _IMAGE_FILE.search(href)
+    return False
+
+
+def _small(img: _Element) -> bool:
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) <= 50:
+            return True
+    return False
