@@ -3,6 +3,7 @@ text is kept with an empty body and the ``body_missing`` flag, through the pipel
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -246,6 +247,25 @@ def test_both_trafilatura_modes_sharing_their_work_give_trafilaturas_own_texts()
         assert lxml.html.tostring(page.doc) == before, path
         shared.add(precise._shared)
     assert shared == {True, False}
+
+
+def test_a_pages_block_holders_are_searched_once_and_go_with_the_page() -> None:
+    # Gap filling and the text's span ask for the holders of the same blocks: one search per
+    # page and pair of blocks, its answer a fresh search's, kept no longer than the page.
+    html = (
+        f"<html><body><article><h1>عنوان</h1><p>{LINES[0]}</p><div><span>{LINES[1]}</span>"
+        "</div></article></body></html>"
+    )
+    before = len(body_module._FOUND_HOLDERS)
+    doc = Page.parse("https://news.example.net/a", html.encode()).doc
+    found = body_module._holders(doc, LINES[0], LINES[1])
+    assert [el.tag for el in found if el is not None] == ["p", "span"]
+    assert found == body_module._search_holders(doc, [LINES[0][:60], LINES[1][:60]])
+    assert body_module._holders(doc, LINES[0] + " …", LINES[1]) is found
+    assert len(body_module._FOUND_HOLDERS) == before + 1
+    del doc, found
+    gc.collect()
+    assert len(body_module._FOUND_HOLDERS) == before
 
 
 def test_the_comment_and_scroll_box_prunes_find_what_trafilaturas_own_expressions_find() -> None:
