@@ -36,18 +36,27 @@ _TOKEN_SPLIT = re.compile(r"[\s_]+")
 
 
 def is_furniture(el: _Element, extra_tokens: frozenset[str] = frozenset()) -> bool:
-    if not isinstance(el.tag, str):
+    tag = el.tag
+    if not isinstance(tag, str):
         return False
-    if el.tag in FURNITURE_TAGS:
+    if tag in FURNITURE_TAGS:
         return True
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+    # Called for every element of every container walked: each attribute read once, and no
+    # tokens to split for the many elements without a class or an id.
+    get = el.get
+    if get("hidden") is not None or get("aria-hidden") == "true":
         return True
-    style = (el.get("style") or "").replace(" ", "").lower()
-    if "display:none" in style:
+    style = get("style")
+    if style and "display:none" in style.replace(" ", "").lower():
         return True
-    tokens = set(_TOKEN_SPLIT.split(f"{el.get('class', '')} {el.get('id', '')}".lower()))
+    cls, ident = get("class"), get("id")
+    if cls is None and ident is None:
+        return False
+    tokens = set(_TOKEN_SPLIT.split(f"{cls or ''} {ident or ''}".lower()))
     tokens.discard("")
-    return bool(tokens & (FURNITURE_TOKENS | extra_tokens))
+    return not tokens.isdisjoint(
+        FURNITURE_TOKENS | extra_tokens if extra_tokens else FURNITURE_TOKENS
+    )
 
 
 def is_page_furniture(el: _Element) -> bool:
@@ -121,7 +130,13 @@ def typed_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[lis
             line = normalize_line("".join(current).replace("\n", " "))
             if line:
                 holder = holders[-1]
-                tokens = _TOKEN_SPLIT.split(f"{holder.get('class', '')} {holder.get('id', '')}")
+                cls, ident = holder.get("class"), holder.get("id")
+                # Most holders (plain paragraphs) have neither: nothing to split.
+                tokens = (
+                    _TOKEN_SPLIT.split(f"{cls or ''} {ident or ''}")
+                    if cls is not None or ident is not None
+                    else ()
+                )
                 blocks.append(
                     Block(
                         line,
@@ -137,38 +152,44 @@ def typed_blocks(container: _Element, remove: tuple[str, ...] = ()) -> tuple[lis
 
     def walk(el: _Element, in_link: bool) -> None:
         nonlocal link_chars, total_chars
+        # Every element of the container passes here: its tag, text and tail read once each
+        # (lxml makes a new string at every read).
         for child in el:
-            if not isinstance(child.tag, str):
-                if child.tail:
-                    current.append(child.tail)
+            tag = child.tag
+            if not isinstance(tag, str):
+                tail = child.tail
+                if tail:
+                    current.append(tail)
                 continue
-            if child in skip or is_furniture(child):
-                if child.tag in BLOCK_TAGS or child.tag == "br":
+            if (skip and child in skip) or is_furniture(child):
+                if tag in BLOCK_TAGS or tag == "br":
                     flush()
-            elif child.tag == "br":
+            elif tag == "br":
                 flush()
             else:
-                is_block = child.tag in BLOCK_TAGS
+                is_block = tag in BLOCK_TAGS
                 if is_block:
                     flush()
                     holders.append(child)
-                if child.text:
-                    current.append(child.text)
-                    n = len(child.text.strip())
+                text = child.text
+                if text:
+                    current.append(text)
+                    n = len(text.strip())
                     total_chars += n
                     block_links[1] += n
-                    if in_link or child.tag == "a":
+                    if in_link or tag == "a":
                         link_chars += n
                         block_links[0] += n
-                walk(child, in_link or child.tag == "a")
+                walk(child, in_link or tag == "a")
                 if is_block:
                     flush()
                     holders.pop()
-                    if child.tag == "h1":
+                    if tag == "h1":
                         headline_seen[0] = True
-            if child.tail:
-                current.append(child.tail)
-                n = len(child.tail.strip())
+            tail = child.tail
+            if tail:
+                current.append(tail)
+                n = len(tail.strip())
                 total_chars += n
                 block_links[1] += n
                 if in_link:

@@ -105,10 +105,13 @@ def extract(
     meta = page.meta
 
     names = site_names(meta, url, site.name if site else None)
-    title_sel = _select_text(doc, sel.title if sel else None) or page_heading(doc, url, names)
+    elements = page.elements
+    title_sel = _select_text(doc, sel.title if sel else None, elements) or page_heading(
+        doc, url, names
+    )
     ld_title = ld_text(ld.get("headline")) or ld_text(ld.get("name"))
     og_title = _first(meta, "og:title", "twitter:title")
-    html_title = _select_text(doc, "title")
+    html_title = _select_text(doc, "title", elements)
     if not (ld_title or og_title or title_sel):
         html_title = title_from_heading(doc, url, html_title, names) or html_title
     title = pick_title(
@@ -120,12 +123,12 @@ def extract(
         names,
     )
 
-    images = _images(doc, url, ld, meta, sel.body if sel else None)
+    images = _images(doc, url, ld, meta, sel.body if sel else None, elements)
     captions = {img.caption for img in images if img.caption}
     # A paragraph that repeats a picture's alt text is that picture's caption printed as text.
     captions.update(
         alt
-        for alt in (normalize_line(i.get("alt") or "") for i in doc.iter("img"))
+        for alt in (normalize_line(i.get("alt") or "") for i in elements.of("img"))
         if len(alt) >= 15
     )
 
@@ -169,8 +172,8 @@ def extract(
         blocks, links = script_blocks(doc, heads, description)
         if blocks:
             candidates.append(Candidate("script", blocks, links))
-    boxes = named_boxes(doc)
-    readers = _reader_comments(doc, boxes)
+    boxes = named_boxes(doc, elements)
+    readers = _reader_comments(doc, boxes, elements)
     for c in candidates:
         # Comments are the end of a page: a "comment" container holding most of the text is
         # the article's own (class="post has-comments").
@@ -178,12 +181,14 @@ def extract(
         c.blocks = _drop_furniture_lines(c.blocks, {title, title_sel}, captions | comments)
     chosen = choose_body(candidates)
     bylines = (_take_bylines(chosen.blocks) or chosen.bylines) if chosen else []
-    people, organizations = find_authors(doc, ld, meta, sel.author if sel else None, names)
+    people, organizations = find_authors(
+        doc, ld, meta, sel.author if sel else None, names, elements
+    )
     authors = people or bylines or organizations
     blocks = _drop_author_card(chosen.blocks, authors) if chosen else []
     if chosen is not None and chosen.source == "json-ld":
         blocks = plain_markup(blocks)
-    blocks = drop_link_teasers(doc, blocks)
+    blocks = drop_link_teasers(doc, blocks, elements)
     blocks = drop_fact_boxes(doc, blocks, boxes)
     span = text_span(doc, blocks)
     blocks = with_data_tables(blocks, span[0] if span else None)

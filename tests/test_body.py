@@ -3,9 +3,11 @@ text is kept with an empty body and the ``body_missing`` flag, through the pipel
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import pytest
 import trafilatura
@@ -247,6 +249,25 @@ def test_both_trafilatura_modes_sharing_their_work_give_trafilaturas_own_texts()
     assert shared == {True, False}
 
 
+def test_a_pages_block_holders_are_searched_once_and_go_with_the_page() -> None:
+    # Gap filling and the text's span ask for the holders of the same blocks: one search per
+    # page and pair of blocks, its answer a fresh search's, kept no longer than the page.
+    html = (
+        f"<html><body><article><h1>عنوان</h1><p>{LINES[0]}</p><div><span>{LINES[1]}</span>"
+        "</div></article></body></html>"
+    )
+    before = len(body_module._FOUND_HOLDERS)
+    doc = Page.parse("https://news.example.net/a", html.encode()).doc
+    found = body_module._holders(doc, LINES[0], LINES[1])
+    assert [el.tag for el in found if el is not None] == ["p", "span"]
+    assert found == body_module._search_holders(doc, [LINES[0][:60], LINES[1][:60]])
+    assert body_module._holders(doc, LINES[0] + " …", LINES[1]) is found
+    assert len(body_module._FOUND_HOLDERS) == before + 1
+    del doc, found
+    gc.collect()
+    assert len(body_module._FOUND_HOLDERS) == before
+
+
 def test_the_comment_and_scroll_box_prunes_find_what_trafilaturas_own_expressions_find() -> None:
     # Each name is one trafilatura's expressions match or just miss (a commentary column, a
     # list named after comments, an endless-scroll box holding the headline): the guarded
@@ -283,7 +304,7 @@ def test_the_comment_and_scroll_box_prunes_find_what_trafilaturas_own_expression
                 found += len(expected) if html is pages[0] else 0
                 # A page the quick test passes over has nothing for the raw-tree prunes.
                 raw = own in (*xpaths.RAW_TREE_PRUNE_XPATH, *xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH)
-                assert body_module._PRUNABLE(doc) or not (raw and expected)
+                assert body_module._prunable(doc) or not (raw and expected)
     assert found >= 8
 
 
@@ -417,6 +438,54 @@ def test_comment_and_fact_box_containers_are_found_by_name_in_any_case(other: st
         "disqus_thread",
     ]
     assert [el.get("class") for el in boxes.fact_boxes] == ["story-FactBox wide", "info-box"]
+
+
+@pytest.mark.parametrize(
+    ("odd", "named"),
+    # Names a case-blind pattern matches where lower-casing alone would miss or misplace them: a
+    # dotted capital I (two characters lower-cased), a dotless i and a long s (matched as i and
+    # s), a Kelvin sign (lower-cased to k); a class broken over lines; an Arabic name.
+    [
+        ("İNFO-BOX", True),
+        ("dıſqus-thread", True),
+        ("fa\u212ata", True),
+        ("list\ncomment-list", True),
+        ("قسم-التعليقات", False),
+    ],
+)
+def test_named_boxes_are_those_a_test_of_every_element_finds(odd: str, named: bool) -> None:
+    """The containers found from a search of all the names joined are the ones the name
+    patterns find element by element, on every golden page and on pages of unusual names."""
+    names = [
+        "sidebar",
+        odd,
+        "story-FactBox",
+        "x",
+        "Reader-Opinions",
+        "COMMENT-body",
+        "info",
+        "Responses",
+    ]
+    tags = "".join(f'<div class="{n}" id="n{i}"><p>نص</p></div>' for i, n in enumerate(names))
+    # A named box outside the body (kept in the head by its <noscript>) is none of the body's.
+    head = '<noscript><div class="comments-head"></div></noscript>'
+    pages = [f"<html><head>{head}</head><body>{tags}</body></html>".encode()]
+    pages += [path.read_bytes() for path in sorted((ROOT / "tests/pages").glob("*/*.html"))]
+    for html in pages:
+        doc = Page.parse("https://news.example.net/a", html).doc
+        every = [
+            (el, f"{el.get('class') or ''} {el.get('id') or ''}")
+            for body in doc.iter("body")
+            for el in body.iterdescendants(lxml.etree.Element)
+            if el.get("class") is not None or el.get("id") is not None
+        ]
+        boxes = named_boxes(doc)
+        assert boxes.comments == [el for el, n in every if body_module._COMMENTS_NAME.search(n)]
+        assert boxes.fact_boxes == [el for el, n in every if body_module._FACT_BOX.search(n)]
+        if html is pages[0]:
+            found = [el.get("class") for el in boxes.comments + boxes.fact_boxes]
+            assert (odd in found) is named
+            assert "comments-head" not in found and len(found) == 4 + named
 
 
 def test_a_table_of_contents_linking_into_the_page_leaves_the_text() -> None:

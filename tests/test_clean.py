@@ -287,6 +287,22 @@ def test_pipeline_counts_removals_in_crawler_stats() -> None:
     assert article.removed_noise and as_dict["removed_noise"] == ["Advertisement", "حوادث"]
 
 
+def test_every_cookie_and_external_content_phrase_still_makes_a_consent_line() -> None:
+    """The consent rule tests the fixed strings of its phrases before scanning a line with its
+    patterns: a line holding any one of the phrases, in any written form, is still found."""
+    from crawler.cleaning import rules
+    from crawler.phrases import EXTERNAL_CONTENT
+
+    lines = [f"نستخدم {p} لتحسين تجربتك على موقعنا" for p in rules._COOKIE_AR_PHRASES]
+    lines += [f"We use {p} to improve your visit" for p in ("cookies", "device data", "TCF")]
+    lines += [f"{p} — we ask for your permission" for p in EXTERNAL_CONTENT]
+    # Written with another alef or a tatweel, as pages do: found in the matching form.
+    lines += ["نستخدم ملفات تعريف الإرتباط لتحسين تجربتك", "نستخدم الكوكـيز لتحسين تجربتك"]
+    for line in lines:
+        text, removed = clean_text(f"{PARA}\n{line}")
+        assert text == PARA and [rule for rule, _ in removed] == ["cookie_consent"], line
+
+
 def test_pipeline_drops_items_left_without_body() -> None:
     crawler = get_crawler()
     pipeline = CleanPipeline.from_crawler(crawler)

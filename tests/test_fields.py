@@ -9,12 +9,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from conftest import TESTS
 
 from crawler.commands.extract import extract_record
 from crawler.dates import _EGYPTIAN_MONTHS, _parser, _printed, parse_date
 from crawler.extract import extract
+from crawler.fields import authors as authors_module
 from crawler.fields.authors import byline_names, place_byline, split_names
 from crawler.fields.title import clean_title, site_page_title, strip_site_name
+from crawler.page import Page, PageElements, _css
 
 URL = "https://akhbar.example.org/news/2024/health-campaign-48213"
 HEADLINE = "وزير الصحة يفتتح ثلاثة مستشفيات جديدة في محافظات الصعيد"
@@ -274,6 +277,57 @@ def test_a_byline_element_names_the_writers_and_not_the_site() -> None:
     head = '<meta name="author" content="أخبار اليوم">'
     head += '<meta property="og:site_name" content="أخبار اليوم">'
     assert extract(URL, page(head, top=top)).authors == ["سارة أحمد", "عمر فاروق"]
+
+
+def test_the_generic_byline_searches_find_what_their_xpath_and_css_definitions_find() -> None:
+    """The byline searches for pages without an author selector read the page's marked and
+    named elements (one walk each) instead of running their selector and XPath searches (a walk
+    of the page each): the same elements, in the same order, on every golden page and on a
+    page of the cases the definitions draw lines at."""
+    cases = (
+        # Microdata names inside an author (nested too), one outside; rel="author" in the head.
+        '<div itemprop="author"><span itemprop="name">سارة أحمد</span>'
+        '<div itemprop="author"><b itemprop="name">عمر</b></div></div>'
+        '<span itemprop="name">اسم آخر</span><span itemprop="author name">ليس مؤلفا</span>'
+        '<span itemprop="author">هدى سالم<!-- note --></span><p itemprop="author"><b>x</b></p>'
+        '<a rel="author" href="/u/1">كاتب</a>'
+        # Class tokens: split at tabs and line breaks, not at a no-break space; case kept.
+        '<span class="x\tauthor-name">أ</span><span class="author-name\u00a0x">ب</span>'
+        '<span class="AUTHOR-NAME">ج</span><em class="writer-name byline-name">د</em>'
+        '<i id="author-name">ه</i>'
+        # Byline classes in any ASCII case, not a dotless i; words in an id only.
+        '<div class="Article__Author">و</div><div class="bylıne">ز</div>'
+        '<div id="byline">ح</div><div class="post-writer">ط</div>'
+        # Archive links (the strings in their case), labels without elements inside.
+        '<a href="/author/sara">سارة</a><a href="/Author/omar">عمر</a><a href="/katib/3">ك</a>'
+        "<dl><dt>الكاتب</dt><dd>ل</dd></dl><strong>كتب:<br>م</strong><label>ن<!-- c --></label>"
+    )
+    head = '<link rel="author" href="/about"><meta itemprop="name" content="x">'
+    pages = [f"<html><head>{head}</head><body><article>{cases}</article></body></html>".encode()]
+    pages += [path.read_bytes() for path in sorted((TESTS / "pages").glob("*/*.html"))]
+    for html in pages:
+        doc = Page.parse(URL, html).doc
+        marked = doc.xpath(authors_module._MARKED)
+        elements = PageElements(doc)
+        assert authors_module._generic_bylines(marked, elements) == _css(
+            doc, authors_module.GENERIC_AUTHOR
+        )
+        assert authors_module._leaf_authors(marked) == doc.xpath(authors_module._LEAF_AUTHOR)
+        assert authors_module._archive_links(doc) == doc.xpath(authors_module._ARCHIVE_LINKS)
+        assert list(authors_module._label_elements(doc)) == doc.xpath(
+            authors_module._LABEL_ELEMENTS
+        )
+        assert [
+            el
+            for el in elements.having(authors_module._BYLINE_WORDS, case_blind=True)
+            if authors_module._byline_named(el)
+        ] == doc.xpath(authors_module._BYLINE_XPATH)
+    # The crafted page has something on each side of every line.
+    doc = Page.parse(URL, pages[0]).doc
+    assert len(_css(doc, authors_module.GENERIC_AUTHOR)) == 6
+    assert [el.text for el in doc.xpath(authors_module._LEAF_AUTHOR)] == ["هدى سالم"]
+    assert len(doc.xpath(authors_module._ARCHIVE_LINKS)) == 2
+    assert len(doc.xpath(authors_module._BYLINE_XPATH)) == 6
 
 
 def test_the_common_printed_form_is_read_as_dateparser_reads_it() -> None:

@@ -20,7 +20,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from crawler.extract import extract
 from crawler.fields.overrides import FIELDS, OVERRIDES
 from crawler.items import Article
-from crawler.page import Page
+from crawler.page import _GATHERED, Page, decode_html
 from crawler.sites import SITES, Site
 from crawler.spiders.news import NewsSpider
 from crawler.text import content_hash
@@ -90,6 +90,56 @@ def test_the_page_tree_is_the_tree_lxml_html_builds() -> None:
     (comment,) = page.doc.iter(lxml.etree.Comment)
     assert isinstance(comment, lxml.html.HtmlComment)
     assert page.doc.find(".//p").text_content() == TEXT[0]
+
+
+def test_a_page_is_parsed_from_utf_8_bytes_into_the_tree_its_text_gives() -> None:
+    """The decoded text is parsed as UTF-8 bytes (the page's own bytes when they are that text):
+    the tree lxml builds from the text itself, whatever the page's charset, BOM, NUL bytes or
+    XML declaration (lxml reads no string declaring an encoding: an empty page either way)."""
+    arabic = article_page()
+    cases: list[bytes | str] = [
+        path.read_bytes() for path in sorted((Path(__file__).parent / "pages").glob("*/*.html"))
+    ]
+    cases += [
+        arabic.encode("utf-8"),
+        b"\xef\xbb\xbf" + arabic.encode("utf-8"),
+        arabic.replace("utf-8", "windows-1256").encode("cp1256"),
+        arabic.replace("<p>", "<p>\x00", 1).encode("utf-8"),
+        '<?xml version="1.0" encoding="utf-8"?>' + arabic,
+        arabic.replace("<p>", "<p>\ud800", 1),
+    ]
+    for html in cases:
+        text = decode_html(html)
+        try:
+            expected = lxml.html.document_fromstring(text)
+        except (lxml.etree.ParserError, ValueError):
+            expected = lxml.html.document_fromstring("<html><body></body></html>")
+        page = Page.parse("https://akhbar.example.org/news/1", html)
+        assert page.text == text
+        assert lxml.html.tostring(page.doc) == lxml.html.tostring(expected)
+
+
+def test_the_pages_one_walk_gathers_what_a_search_of_each_kind_finds() -> None:
+    """Extraction reads the page's pictures, links, paragraphs, headings and named elements from
+    one walk of its tree: the elements each search of the tree would find, in the same order."""
+    root = Path(__file__).resolve().parent / "pages"
+    pages = [article_page().replace("<p>", "<p class='lead' id='p1'>", 1).encode("utf-8")]
+    pages += [path.read_bytes() for path in sorted(root.glob("*/*.html"))]
+    for html in pages:
+        page = Page.parse("https://akhbar.example.org/news/1", html)
+        gathered = page.elements
+        for tag, kind in _GATHERED.items():
+            if tag == kind:
+                assert gathered.of(kind) == list(page.doc.iter(tag)), tag
+        assert gathered.of("h2-h5") == list(page.doc.iter("h2", "h3", "h4", "h5"))
+        named = [
+            el
+            for el in page.doc.iter(lxml.etree.Element)
+            if el.get("class") is not None or el.get("id") is not None
+        ]
+        assert gathered.named == named
+        # The lazily computed walk is made once and shared.
+        assert page.elements is gathered
 
 
 def test_a_site_overrides_a_field_with_a_named_function() -> None:

@@ -22,7 +22,6 @@ _KASHIDA = re.compile(
 )
 _TATWEEL_RUN = re.compile("\u0640{2,}")
 _EXTRA_INVISIBLE = re.compile("[\u2060-\u2064\u180e]")
-_SPACES = re.compile(r"\s+")
 
 
 def _fold(phrase: str) -> str:
@@ -75,9 +74,12 @@ def readable_line(raw: str) -> str:
     """One line in the text convention: NFC, no zero-width or bidi controls, one plain space
     between words, no kashida stretching, runs of free tatweel reduced to one."""
     line = _EXTRA_INVISIBLE.sub("", normalize_line(raw))
-    line = _KASHIDA.sub("", line)
-    line = _TATWEEL_RUN.sub("\u0640", line)
-    return _SPACES.sub(" ", line).strip()
+    if "\u0640" in line:
+        line = _KASHIDA.sub("", line)
+        line = _TATWEEL_RUN.sub("\u0640", line)
+    # str.split's whitespace is the regex's \s: the same as collapsing runs and trimming, without
+    # a substitution at every space of the line.
+    return " ".join(line.split())
 
 
 def sentence_like(line: Line) -> bool:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from lxml import etree
 from lxml.etree import _Element
 
 from crawler.fields.jsonld import ld_types
+from crawler.page import PageElements, _css
 from crawler.text import normalize_for_matching, normalize_line
 
 AUTHOR_PREFIX = re.compile(
@@ -119,13 +122,12 @@ def authors(
     meta: dict[str, list[str]],
     selector: str | None,
     site_names: Iterable[str] = (),
+    elements: PageElements | None = None,
 ) -> tuple[list[str], list[str]]:
     """The people named as authors (JSON-LD's, else author meta tags, else the page's byline
     elements), and the organizations the page credits as authors (agencies, else the site
-    itself), which stand as authors only when no person is named anywhere."""
-    # Selection is the body code's, which imports this module.
-    from crawler.page import _css
-
+    itself), which stand as authors only when no person is named anywhere. ``elements`` is the
+    page's :class:`PageElements`, when already found."""
     # The site itself is no author: its og:site_name, its domain, its JSON-LD publisher (an
     # «author» object repeating the publisher is a template's default, not a credit).
     publishers = [_person_name(p) for p in _items(ld.get("publisher")) if isinstance(p, dict)]
@@ -174,15 +176,23 @@ def authors(
                 sort(split_names(value), declared=True)
             if people:
                 break
+    # The page's microdata and rel="author" elements, for the generic searches below.
+    marked: list[_Element] = []
     if not people:
-        for el in _css(doc, selector or GENERIC_AUTHOR):
+        if selector:
+            found = _css(doc, selector)
+        else:
+            marked = doc.xpath(_MARKED)
+            elements = elements or PageElements(doc)
+            found = _generic_bylines(marked, elements)
+        for el in found:
             text = normalize_line(el.text_content())
             if len(text) <= 80:
                 sort(split_names(text))
     if not people and not selector:
         # A bare microdata credit, «<span itemprop="author">srf/hosb;kesm</span>»: a leaf, so
         # never an author card with its biography.
-        for el in doc.xpath(_LEAF_AUTHOR):
+        for el in _leaf_authors(marked):
             text = normalize_line(el.text_content())
             if len(text) <= 80:
                 sort(split_names(text))
@@ -191,7 +201,7 @@ def authors(
     if not people and not selector:
         sort(n for n in _labelled_byline(doc) if _person_like(n))
     if not people and not selector:
-        for el in _byline_elements(doc):
+        for el in _byline_elements(doc, elements):
             # Named by class alone, the element must read as people's names.
             sort(n for n in split_names(normalize_line(el.text_content())) if _person_like(n))
     return _unique(people), _unique(organizations or credited)
@@ -218,20 +228,40 @@ _NOT_BYLINE = re.compile(
 )
 
 
-# A cheap prefilter in lxml before the token test in Python.
+# The elements whose class holds one of the words in any ASCII case: every byline class does.
+# _byline_elements finds them among the page's named elements; this search is their definition
+# (tests/test_fields.py checks the two agree), too dear to run (an XPath test of every element).
 _BYLINE_XPATH = (
     "//body//*[contains(translate(@class,'AUTHORBYLINEWR','authorbylinewr'),'author')"
     " or contains(translate(@class,'BYLINE','byline'),'byline')"
     " or contains(translate(@class,'WRITER','writer'),'writer')]"
 )
+_BYLINE_WORDS = ("author", "byline", "writer")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
-def _byline_elements(doc: _Element) -> list[_Element]:
+def _byline_named(el: _Element) -> bool:
+    """Whether ``el`` is one of :data:`_BYLINE_XPATH`'s elements."""
+    cls = (el.get("class") or "").translate(_ASCII_LOWER)
+    return any(word in cls for word in _BYLINE_WORDS) and _in_body(el)
+
+
+def _in_body(el: _Element) -> bool:
+    return next(el.iterancestors("body"), None) is not None
+
+
+def _byline_elements(doc: _Element, elements: PageElements | None = None) -> list[_Element]:
     """The article's first byline element named so in its class, with its siblings of the same
-    class (one element per writer)."""
+    class (one element per writer). ``elements`` is the page's :class:`PageElements`, when
+    already found."""
     from crawler.fields.dates import outside_article
 
-    candidates = [el for el in doc.xpath(_BYLINE_XPATH) if _byline_class(el)]
+    elements = elements or PageElements(doc)
+    candidates = [
+        el
+        for el in elements.having(_BYLINE_WORDS, case_blind=True)
+        if _byline_named(el) and _byline_class(el)
+    ]
     # Elements, not id()s: a freed lxml proxy's id is given to the next one.
     inner = {a for el in candidates for a in el.iterancestors()}
     for el in candidates:
@@ -305,18 +335,38 @@ def _fold(value: str) -> str:
     return re.sub(r"[\W_]+", "", normalize_for_matching(value))
 
 
+# Bare microdata credits: _leaf_authors finds them among the page's marked elements (this
+# search is their definition, checked by tests/test_fields.py).
 _LEAF_AUTHOR = "//body//*[@itemprop='author'][not(*)]"
+# The elements the generic byline searches read: one walk of the page for all of them.
+_MARKED = "descendant-or-self::*[@itemprop = 'name' or @itemprop = 'author' or @rel = 'author']"
+
+
+def _leaf_authors(marked: list[_Element]) -> list[_Element]:
+    """The :data:`_LEAF_AUTHOR` elements among the page's marked elements."""
+    return [
+        el
+        for el in marked
+        if el.get("itemprop") == "author"
+        and next(el.iterchildren(etree.Element), None) is None
+        and _in_body(el)
+    ]
+
 
 # A link to a writer's archive page: «/author/name/», «/autoren/name/max-kolter», «/writers/12».
 _ARCHIVE_PATH = re.compile(
     r"/(?:author|authors|autor|autoren|auteur|autore|writer|writers|columnist|kuttab|katib)/[^/?#]+",
     re.I,
 )
+# The links whose address holds one of the strings every archive path holds (in its case):
+# _archive_link_names reads the body's links in the tree's own order; this search is their
+# definition (checked by tests/test_fields.py), an XPath test of every element.
 _ARCHIVE_LINKS = (
     "//body//a[contains(@href,'/author') or contains(@href,'/autor') or contains(@href,'/auteur')"
     " or contains(@href,'/writer') or contains(@href,'/columnist') or contains(@href,'/kuttab')"
     " or contains(@href,'/katib')]"
 )
+_ARCHIVE_PARTS = ("/author", "/autor", "/auteur", "/writer", "/columnist", "/kuttab", "/katib")
 
 
 # A label set apart from the name it introduces: «<strong>Autorin/Autor</strong> Roman G.»,
@@ -326,9 +376,30 @@ _LABEL_WORDS = re.compile(
     r"|الكاتب|الكاتبة|كتب|كتبت|بقلم|إعداد|تحرير|المحرر)\s*[:：]?$",
     re.I,
 )
+# The elements a label stands in, without elements inside: _labelled_byline reads them in the
+# tree's own order, stopping at the first label (this search, their definition, collects them
+# all first; tests/test_fields.py checks the two agree).
 _LABEL_ELEMENTS = (
     "//body//*[self::strong or self::b or self::span or self::dt or self::label][not(*)]"
 )
+_LABEL_TAGS = ("strong", "b", "span", "dt", "label")
+
+
+def _body_elements(doc: _Element, *tags: str) -> Iterator[_Element]:
+    """The elements of these kinds inside the page's body, in document order, each once."""
+    bodies = list(doc.iter("body"))
+    if len(bodies) == 1:
+        yield from bodies[0].iterdescendants(*tags)
+    else:
+        # A body inside another one (not from lxml's parser) would give its elements twice.
+        yield from dict.fromkeys(el for body in bodies for el in body.iterdescendants(*tags))
+
+
+def _label_elements(doc: _Element) -> Iterator[_Element]:
+    """:data:`_LABEL_ELEMENTS`' elements."""
+    for el in _body_elements(doc, *_LABEL_TAGS):
+        if len(el) == 0 or next(el.iterchildren(etree.Element), None) is None:
+            yield el
 
 
 def _in_furniture(el: _Element) -> bool:
@@ -341,7 +412,7 @@ def _in_furniture(el: _Element) -> bool:
 
 def _labelled_byline(doc: _Element) -> list[str]:
     """The names after the page's first author label, in the element that holds both."""
-    for el in doc.xpath(_LABEL_ELEMENTS):
+    for el in _label_elements(doc):
         label = normalize_line(el.text or "")
         if not label or len(label) > 20 or not _LABEL_WORDS.match(label):
             continue
@@ -359,11 +430,20 @@ def _labelled_byline(doc: _Element) -> list[str]:
     return []
 
 
+def _archive_links(doc: _Element) -> list[_Element]:
+    """:data:`_ARCHIVE_LINKS`' elements."""
+    return [
+        a
+        for a in _body_elements(doc, "a")
+        if (href := a.get("href")) is not None and any(part in href for part in _ARCHIVE_PARTS)
+    ]
+
+
 def _archive_link_names(doc: _Element) -> list[str]:
     """The writers a byline links to their archive pages; none when the page links to more
     than two writers (a columnists' list or a sidebar of opinion pieces, not a byline)."""
     targets: dict[str, str] = {}
-    for a in doc.xpath(_ARCHIVE_LINKS):
+    for a in _archive_links(doc):
         href = a.get("href", "")
         match = _ARCHIVE_PATH.search(href)
         if not match or _in_furniture(a):
@@ -374,10 +454,34 @@ def _archive_link_names(doc: _Element) -> list[str]:
     return list(targets.values()) if len(targets) <= 2 else []
 
 
-# Bylines as common templates mark them, for sites without an author selector.
+# Bylines as common templates mark them, for sites without an author selector. Five searches of
+# the whole page as a selector: _generic_bylines finds the same elements, in the same order, from
+# the page's marked and named elements (tests/test_fields.py checks the two agree).
 GENERIC_AUTHOR = (
     "[itemprop=author] [itemprop=name], [rel=author], .author-name, .byline-name, .writer-name"
 )
+_BYLINE_NAME_CLASSES = ("author-name", "byline-name", "writer-name")
+# The white space CSS's class test splits a class attribute at (XPath's normalize-space).
+_CLASS_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _generic_bylines(marked: list[_Element], elements: PageElements) -> list[_Element]:
+    """:data:`GENERIC_AUTHOR`'s elements, alternative by alternative, from the page's marked
+    elements (:data:`_MARKED`) and its named elements."""
+    found = dict.fromkeys(
+        el
+        for el in marked
+        if el.get("itemprop") == "name"
+        and any(a.get("itemprop") == "author" for a in el.iterancestors())
+    )
+    for el in marked:
+        if el.get("rel") == "author":
+            found.setdefault(el)
+    for name in _BYLINE_NAME_CLASSES:
+        for el in elements.having((name,)):
+            if name in _CLASS_SPACE.split(el.get("class") or ""):
+                found.setdefault(el)
+    return list(found)
 
 
 def ld_names(value: Any, skip_organizations: bool = True) -> list[str]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import copy
 import functools
 import re
 import threading
-from collections.abc import Callable, Iterable
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,7 @@ from crawler.dates import parse_date
 from crawler.fields.authors import AUTHOR_PREFIX, byline_names, place_byline, split_names
 from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
 from crawler.fields.jsonld import unescape
+from crawler.page import PageElements
 from crawler.phrases import BIO_TRADES, BIO_VERBS, COMMENT_HEADINGS
 from crawler.text import normalize_for_matching, normalize_line
 
@@ -135,16 +136,19 @@ def _ld_raw_text(value: Any) -> str | None:
 _FAST_ENOUGH_CHARS = 500
 
 
-def _generic_blocks(html: str | _Element, url: str) -> list[str]:
+def _generic_blocks(
+    html: str | _Element, url: str, elements: PageElements | None = None
+) -> list[str]:
     """trafilatura's main content of the page (a parsed tree is copied, never changed), as blocks.
 
     Its fast mode (no readability/jusText comparison) gives the same text on most pages at half
     the cost; where it keeps less than half of the page's paragraph text, the full mode runs.
+    ``elements`` is the tree's :class:`PageElements`, when already found.
     """
-    precise = _Precise(html, url)
+    precise = _Precise(html, url, elements)
     text = precise.fast
     kept = len(text or "")
-    paragraphs = _paragraph_chars(html)
+    paragraphs = _paragraph_chars(html, elements)
     if kept < _FAST_ENOUGH_CHARS or kept < 0.5 * paragraphs:
         text = precise.full()
         kept = len(text or "")
@@ -162,10 +166,11 @@ def _generic_blocks(html: str | _Element, url: str) -> list[str]:
     return [b.removeprefix("- ") for b in lines if b and b != "-"]
 
 
-def _paragraph_chars(doc: str | _Element) -> int:
+def _paragraph_chars(doc: str | _Element, elements: PageElements | None = None) -> int:
     if isinstance(doc, str):
         doc = lxml.html.document_fromstring(doc)
-    return sum(len(t) for t in (p.text_content().strip() for p in doc.iter("p")) if len(t) >= 25)
+    paragraphs = elements.of("p") if elements is not None else doc.iter("p")
+    return sum(len(t) for t in (p.text_content().strip() for p in paragraphs) if len(t) >= 25)
 
 
 def _trafilatura(html: str | _Element, url: str, fast: bool, precision: bool = True) -> str | None:
@@ -221,13 +226,19 @@ def _options(url: str, fast: bool, precision: bool = True) -> _Options:
 # without leaving C), find the same elements. Where trafilatura's expressions are not the ones
 # these strings were read from (another version), its own run unchanged.
 _REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
-_SCROLL_GUARD = (
-    "contains(@id, 'mvp-post-add-') or contains(@id, 'infinite') or "
-    "contains(@class, 'mvp-post-add-') or contains(@class, 'infinite')"
-)
+# The fixed strings, in the id or class as the expressions test them.
+_SCROLL_MARKS = ("mvp-post-add-", "infinite")
+_COMMENTS_ID_MARKS = ("omment", "comol", "disqus_thread")
+_COMMENTS_CLASS_MARKS = ("omment",)
+
+
+def _contains(attribute: str, marks: tuple[str, ...]) -> str:
+    return " or ".join(f"contains(@{attribute}, '{mark}')" for mark in marks)
+
+
+_SCROLL_GUARD = f"{_contains('id', _SCROLL_MARKS)} or {_contains('class', _SCROLL_MARKS)}"
 _COMMENTS_GUARD = (
-    "contains(@id, 'omment') or contains(@id, 'comol') or contains(@id, 'disqus_thread') or "
-    "contains(@class, 'omment')"
+    f"{_contains('id', _COMMENTS_ID_MARKS)} or {_contains('class', _COMMENTS_CLASS_MARKS)}"
 )
 _SCROLL_TESTS = (
     "re:test(@id, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')",
@@ -262,12 +273,28 @@ _REMOVE_COMMENTS_AND_LISTS = [
 _REMOVE_COMMENTS = [
     _guarded(x, _COMMENTS_GUARD, _COMMENTS_TESTS) for x in xpaths.REMOVE_COMMENTS_XPATH
 ]
-# Whether the raw-tree prunes may find anything: one search of the element kinds they prune for
-# the fixed strings they need (the elementor box's one included), rather than their four walks.
-_PRUNABLE = etree.XPath(
-    "boolean((.//div | .//section | .//aside | .//details | .//ol | .//ul | .//list)"
-    f"[{_SCROLL_GUARD} or {_COMMENTS_GUARD} or contains(@class, 'elementor-share-buttons')])"
-)
+# The element kinds the raw-tree prunes remove, and the fixed strings of their guards by attribute
+# (the elementor share box's class included).
+_PRUNED_KINDS = frozenset(("div", "section", "aside", "details", "ol", "ul", "list"))
+_PRUNED_ID_MARKS = (*_SCROLL_MARKS, *_COMMENTS_ID_MARKS)
+_PRUNED_CLASS_MARKS = (*_SCROLL_MARKS, *_COMMENTS_CLASS_MARKS, "elementor-share-buttons")
+_PRUNED_MARKS = tuple(dict.fromkeys(_PRUNED_ID_MARKS + _PRUNED_CLASS_MARKS))
+
+
+def _prunable(tree: _Element, elements: PageElements | None = None) -> bool:
+    """Whether the raw-tree prunes may find anything: an element of the kinds they prune whose
+    id or class holds one of the fixed strings they need (an XPath search of those kinds walks
+    the tree once per kind). ``elements`` is the tree's :class:`PageElements`, when found."""
+    elements = elements or PageElements(tree)
+    for el in elements.having(_PRUNED_MARKS):
+        if el is tree or el.tag not in _PRUNED_KINDS:
+            continue
+        ident, cls = el.get("id"), el.get("class")
+        if ident is not None and any(mark in ident for mark in _PRUNED_ID_MARKS):
+            return True
+        if cls is not None and any(mark in cls for mark in _PRUNED_CLASS_MARKS):
+            return True
+    return False
 
 
 class _Precise:
@@ -278,13 +305,15 @@ class _Precise:
     ``trafilatura.extract`` would run the whole sequence again for the full mode (pruning,
     cleaning, the main extractor on a new copy of the page); here the full mode adds only the
     comparison. ``balanced()`` is its balanced (not precision) full mode's text, from the raw
-    tree the fast mode copied and pruned (the same pruning in both modes but on forum pages).
+    tree pruned as for the fast mode (the same pruning in both modes but on forum pages).
     The steps are trafilatura 2.3's for these options, pinned in constraints.txt;
     tests/test_body.py checks the three texts against ``trafilatura.extract`` on every fixture
     page.
     """
 
-    def __init__(self, html: str | _Element, url: str) -> None:
+    def __init__(
+        self, html: str | _Element, url: str, elements: PageElements | None = None
+    ) -> None:
         self.html, self.url = html, url
         self.fast: str | None = None
         self._shared = False
@@ -292,24 +321,20 @@ class _Precise:
             self.fast = _trafilatura(html, url, fast=True)
             return
         options = _options(url, fast=True)
+        self._doc = html
         self._tree: _Element | None = None
-        self._forum = False
+        self._forum = self._prune = self._pruned = False
         try:
             self._forum = _forum_thread_page(html)
-            tree = html
-            # Every step after the raw tree's pruning copies the tree, never changes it: only a
-            # page with something to prune needs a copy of its own (trafilatura.extract copies
-            # every page), and the other modes start from that pruned tree rather than from a
-            # new copy pruned again.
-            if _PRUNABLE(html):
-                tree = copy.copy(html)
-                tree = prune_unwanted_nodes(tree, _RAW_TREE_PRUNE)
-                tree = prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
-            self._tree = tree
-            # trafilatura's own preparation (_prepare_tree) but for the copy of the cleaned tree
-            # kept for the full mode's comparison: full() cleans the pruned tree again when it
-            # runs (on a few pages) rather than every page paying for that copy.
-            cleaned = convert_tags(tree_cleaning(copy.copy(tree), options), options, url)
+            # trafilatura.extract copies the page, prunes the copy's raw tree, then cleans a
+            # second copy for its main extractor, keeping the pruned one for the full mode's
+            # comparison. Here one copy serves: pruned (only where the quick test finds
+            # something to prune) and then cleaned; the few pages that run another mode make
+            # the pruned tree again (see _raw).
+            self._prune = _prunable(html, elements)
+            tree = _pruned_copy(html) if self._prune else copy.copy(html)
+            self._pruned = True
+            cleaned = convert_tags(tree_cleaning(tree, options), options, url)
             if not self._forum:
                 cleaned = prune_unwanted_nodes(cleaned, _REMOVE_COMMENTS)
             self._body, self._text = extract_content(cleaned, options)
@@ -319,14 +344,27 @@ class _Precise:
         # The full mode's main content is the fast mode's unless loose text was recovered.
         self._shared = not options.fast_read
 
+    def _raw(self) -> _Element | None:
+        """The page's raw tree after trafilatura's raw-tree prunes, which every later step
+        copies, never changes: the page's own tree when they find nothing, else a pruned copy
+        made once; None when the fast mode failed before the prunes."""
+        if not self._pruned:
+            return None
+        if not self._prune:
+            return self._doc
+        if self._tree is None:
+            self._tree = _pruned_copy(self._doc)
+        return self._tree
+
     def full(self) -> str | None:
         options = _options(self.url, fast=False)
         if not self._shared:
             return self._sequence(options)
+        tree = self._raw()
         try:
-            backup = tree_cleaning(copy.copy(self._tree), options)
+            backup = tree_cleaning(copy.copy(tree), options)
             body, text = compare_extraction(
-                backup, copy.copy(self._tree), self._body, self._text, options
+                backup, copy.copy(tree), self._body, self._text, options
             )
         except (TypeError, ValueError):
             return None
@@ -340,9 +378,9 @@ class _Precise:
         """trafilatura.extract's text in another mode, from the raw tree pruned once: its
         sequence after that pruning (a forum page's raw tree is pruned differently outside
         precision mode, and a page the fast mode discarded is left to trafilatura)."""
-        tree = self._tree
         precision = options.focus == "precision"
-        if tree is None or (self._forum and not precision):
+        tree = None if self._forum and not precision else self._raw()
+        if tree is None:
             return trafilatura.extract(self.html, options=options)
         try:
             cleaned, backup = _prepare_tree(tree, options, self.url)
@@ -355,6 +393,13 @@ class _Precise:
         except (TypeError, ValueError):
             return None
         return _as_text(body, text, options)
+
+
+def _pruned_copy(html: _Element) -> _Element:
+    """A copy of the page after trafilatura's raw-tree prunes (of the endless-scroll, share and
+    comment boxes and lists)."""
+    tree = prune_unwanted_nodes(copy.copy(html), _RAW_TREE_PRUNE)
+    return prune_unwanted_nodes(tree, _REMOVE_COMMENTS_AND_LISTS)
 
 
 def _rescued(
@@ -491,10 +536,28 @@ def _xpath(expr: str) -> etree.XPath:
     return compiled
 
 
-def _holders(doc: _Element, first: str, last: str) -> tuple[_Element | None, _Element | None]:
+Holders = tuple[_Element | None, _Element | None]
+# The holders found, by page and by the blocks' openings: the gap filling and the text's span
+# (crawler.fields.tables) ask for the same first and last blocks on most pages (three in four
+# real ones), and each search tests every text node of the page (about 0.9 ms on a real page).
+# Keyed weakly by the page's tree, never changed: a page's entries go with it.
+_FOUND_HOLDERS: weakref.WeakKeyDictionary[_Element, dict[tuple[str, ...], Holders]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _holders(doc: _Element, first: str, last: str) -> Holders:
     """The deepest elements whose text holds ``first`` and ``last``, from one search of the
     page's text for where each starts."""
     probes = [block[:60].strip() for block in (first, last)]
+    known = _FOUND_HOLDERS.setdefault(doc, {})
+    found = known.get(tuple(probes))
+    if found is None:
+        found = known[tuple(probes)] = _search_holders(doc, probes)
+    return found
+
+
+def _search_holders(doc: _Element, probes: list[str]) -> Holders:
     heads = [probe[:20] if probe and '"' not in probe else "" for probe in probes]
     nodes = []
     if any(heads):
@@ -624,15 +687,18 @@ _COMMENTS_NAME = re.compile(r"comment|respons|reader-?opinion|disqus", re.I)
 _FACT_BOX = re.compile(r"fact-?box|info-?box|fakta|factfile|fact-?sheet", re.I)
 
 
-def _reader_comments(doc: _Element, boxes: NamedBoxes | None = None) -> set[str]:
+def _reader_comments(
+    doc: _Element, boxes: NamedBoxes | None = None, elements: PageElements | None = None
+) -> set[str]:
     """The text blocks of readers' comment sections: containers named like comments, or headed
     «آراء القراء», «التعليقات»…, which generic extraction may take for the article's end.
-    ``boxes`` is the page's :func:`named_boxes`, when already found."""
+    ``boxes`` is the page's :func:`named_boxes`, ``elements`` its :class:`PageElements`, when
+    already found."""
     found: set[str] = set()
-    sections = list((boxes or named_boxes(doc)).comments)
-    # Headings found by the tree's own iteration, cheaper than an XPath test of every element.
-    headings = (h for body in doc.iter("body") for h in body.iter("h2", "h3", "h4", "h5"))
-    for heading in dict.fromkeys(headings):
+    elements = elements or PageElements(doc)
+    sections = list((boxes or named_boxes(doc, elements)).comments)
+    headings = [h for h in elements.of("h2-h5") if next(h.iterancestors("body"), None) is not None]
+    for heading in headings:
         if _COMMENTS_HEADING.match(normalize_line(heading.text_content())):
             parent = heading.getparent()
             if parent is not None:
@@ -658,49 +724,27 @@ class NamedBoxes:
     fact_boxes: list[_Element]
 
 
-# The same names, tested on lower-cased ASCII names: a case-blind pattern scans several times
-# slower, and on ASCII text the two find the same names.
-_COMMENTS_NAME_LOWER = re.compile(_COMMENTS_NAME.pattern)
-_FACT_BOX_LOWER = re.compile(_FACT_BOX.pattern)
+# Fixed strings every match of the name patterns above holds, lower-case: the elements whose
+# names hold none of them need no test (keep them in step with the patterns).
+_COMMENTS_NAME_PARTS = ("comment", "respons", "opinion", "disqus")
+_FACT_BOX_PARTS = ("fact", "info", "fakta")
 
 
-def named_boxes(doc: _Element) -> NamedBoxes:
-    """The comment and fact-box containers of the page, from one walk over its body's elements
-    (each rule searched the whole page on its own before)."""
-    elements: list[_Element] = []
-    names: list[str] = []
-    for body in doc.iter("body"):
-        for el in body.iterdescendants(etree.Element):
-            cls, ident = el.get("class"), el.get("id")
-            if cls is None and ident is None:
-                continue
-            elements.append(el)
-            names.append(f"{cls or ''} {ident or ''}")
-    # One search over all the names rather than one per element (no pattern holds a line break,
-    # so no match runs from one name into the next).
-    joined = "\n".join(names)
-    if not joined.isascii():
-        # Lower-casing may change the length of non-ASCII text: element by element.
-        return NamedBoxes(
-            _unique(el for el, n in zip(elements, names, strict=True) if _COMMENTS_NAME.search(n)),
-            _unique(el for el, n in zip(elements, names, strict=True) if _FACT_BOX.search(n)),
-        )
-    lowered = joined.lower()
+def named_boxes(doc: _Element, elements: PageElements | None = None) -> NamedBoxes:
+    """The comment and fact-box containers of the page's body. ``elements`` is the page's
+    :class:`PageElements`, when already found."""
+    elements = elements or PageElements(doc)
     found: list[list[_Element]] = []
-    starts: list[int] = []
-    for pattern in (_COMMENTS_NAME_LOWER, _FACT_BOX_LOWER):
-        matches = list(pattern.finditer(lowered))
-        if matches and not starts:
-            at = 0
-            for name in names:
-                starts.append(at)
-                at += len(name) + 1
-        found.append(_unique(elements[bisect.bisect_right(starts, m.start()) - 1] for m in matches))
+    for pattern, parts in ((_COMMENTS_NAME, _COMMENTS_NAME_PARTS), (_FACT_BOX, _FACT_BOX_PARTS)):
+        found.append(
+            [
+                el
+                for el in elements.having(parts, case_blind=True)
+                if pattern.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+                and next(el.iterancestors("body"), None) is not None
+            ]
+        )
     return NamedBoxes(*found)
-
-
-def _unique(elements: Iterable[_Element]) -> list[_Element]:
-    return list(dict.fromkeys(elements))
 
 
 def _drop_furniture_lines(
@@ -829,16 +873,19 @@ def _contents_entry(block: str, anchors: list[str]) -> bool:
     return len(block.split()) <= 15 and any(block.startswith(a) for a in anchors)
 
 
-def drop_link_teasers(doc: _Element, blocks: list[str]) -> list[str]:
+def drop_link_teasers(
+    doc: _Element, blocks: list[str], elements: PageElements | None = None
+) -> list[str]:
     """The blocks that are not another article's teaser: a long block whose whole text is
     inside one link, or a run of three or more blocks that are each a whole link (a list of
     headlines, a table of contents). All blocks stay when such links would take most of the
-    text (a page that links its own paragraphs)."""
+    text (a page that links its own paragraphs). ``elements`` is the page's
+    :class:`PageElements`, when already found."""
     if not blocks:
         return blocks
     links: set[str] = set()
     anchors: list[str] = []
-    for a in doc.iter("a"):
+    for a in elements.of("a") if elements is not None else doc.iter("a"):
         # A link with no child element is its own text: no text search to run.
         text = " ".join((a.text_content() if len(a) else a.text or "").split())
         links.add(text)

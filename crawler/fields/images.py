@@ -10,6 +10,7 @@ from lxml.etree import _Element
 
 from crawler.fields.jsonld import ld_text
 from crawler.items import Image
+from crawler.page import PageElements
 from crawler.text import normalize_line
 
 
@@ -32,13 +33,22 @@ def _ld_images(value: Any) -> list[Image]:
 _CAPTION_CLASS = re.compile(
     r"(?:^|\s)caption(?:\s|$)|wp-caption-text|(?:image|photo|img|pic)-(?:caption|desc)"
 )
+_CAPTION_PARTS = ("caption", "-desc")
 
 
 def _images(
-    doc: _Element, url: str, ld: dict[str, Any], meta: dict[str, list[str]], body_sel: str | None
+    doc: _Element,
+    url: str,
+    ld: dict[str, Any],
+    meta: dict[str, list[str]],
+    body_sel: str | None,
+    elements: PageElements | None = None,
 ) -> list[Image]:
+    """The article's pictures with their captions. ``elements`` is the page's
+    :class:`PageElements`, when already found."""
+    elements = elements or PageElements(doc)
     found: list[Image] = []
-    for fig in doc.iter("figure"):
+    for fig in elements.of("figure"):
         if _in_side_content(fig):
             continue
         img = fig.find(".//img")
@@ -47,12 +57,11 @@ def _images(
         caption = normalize_line(cap_el.text_content()) if cap_el is not None else None
         if src:
             found.append(Image(src, caption or None))
-    # Every caption class holds "caption" or "-desc": XPath narrows the elements the regex sees.
-    # (Axis steps, not "//": the same elements, found faster.)
-    for el in doc.xpath(
-        'descendant-or-self::*[contains(@class, "caption") or contains(@class, "-desc")]'
-    ):
-        if not _CAPTION_CLASS.search(el.get("class", "")):
+    # Every caption class holds "caption" or "-desc": those strings narrow the elements the
+    # regex sees.
+    for el in elements.having(_CAPTION_PARTS):
+        cls = el.get("class")
+        if cls is None or not _CAPTION_CLASS.search(cls):
             continue
         if el.tag == "figcaption" or _in_side_content(el):
             continue
