@@ -294,15 +294,18 @@ _PARSER = _html_parser()
 _UTF8_PARSER = _html_parser("utf-8")
 
 
+# lxml refuses a string that declares its encoding in an XML declaration (XHTML pages:
+# «<?xml version="1.0" encoding="utf-8"?>»).
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def _parse(text: str, utf8: bytes | None) -> _Element:
-    """The tree of the page's text; ``utf8`` is that text in UTF-8, when at hand."""
-    if not text.startswith("<?xml"):
-        # lxml refuses a string that declares its encoding in an XML declaration (the page is
-        # then read as empty, below); as bytes it would read it: such text stays a string.
-        with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate in a given string
-            data = utf8 if utf8 is not None else text.encode("utf-8")
-            return lxml.html.document_fromstring(data, parser=_UTF8_PARSER)
-    return lxml.html.document_fromstring(text, parser=_PARSER)
+    """The tree of the page's text; ``utf8`` is that text in UTF-8, when at hand. The UTF-8
+    parser reads UTF-8 whatever an XML declaration says (the text is decoded already)."""
+    with contextlib.suppress(UnicodeEncodeError):  # a lone surrogate in a given string
+        data = utf8 if utf8 is not None else text.encode("utf-8")
+        return lxml.html.document_fromstring(data, parser=_UTF8_PARSER)
+    return lxml.html.document_fromstring(_XML_DECLARATION.sub("", text), parser=_PARSER)
 
 
 class Page:
