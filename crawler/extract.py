@@ -30,6 +30,7 @@ from crawler.fields.body import (
     named_boxes,
     plain_markup,
     selectors_suffice,
+    text_span,
 )
 from crawler.fields.canonical import canonical as find_canonical
 from crawler.fields.dates import fallback_dates, first_date, page_timezone
@@ -40,7 +41,7 @@ from crawler.fields.jsonld import parse_json_ld as parse_json_ld
 from crawler.fields.language import _language
 from crawler.fields.overrides import apply_overrides
 from crawler.fields.script_text import script_blocks
-from crawler.fields.tables import split_cell_runs, text_span, with_data_tables
+from crawler.fields.tables import split_cell_runs, with_data_tables
 from crawler.fields.tags import _tags
 from crawler.fields.title import page_heading, site_names, title_from_heading
 from crawler.fields.title import title as pick_title

@@ -448,6 +448,24 @@ def generic_candidate(doc: _Element, generic: list[str]) -> Candidate:
     return Candidate("generic", _fill_gaps(doc, generic, names), bylines=names)
 
 
+def text_span(doc: _Element, blocks: list[str]) -> tuple[_Element, _Element] | None:
+    """The element that holds the text's first and last blocks, and the deepest one holding
+    its last block (where the text ends); None when the blocks are not found in the page, or
+    only ``<body>`` holds both (no container of the text's own)."""
+    if len(blocks) < 2:
+        return None
+    first, last = _holders(doc, blocks[0], blocks[-1])
+    if first is None or last is None:
+        return None
+    # The elements themselves, not their id()s: lxml frees an element's proxy when nothing
+    # holds it, and a later proxy can get the freed id (a false match, page by page).
+    around = {first, *first.iterancestors()}
+    container = next((el for el in (last, *last.iterancestors()) if el in around), None)
+    if container is None or container.tag in ("body", "html"):
+        return None
+    return container, last
+
+
 def _fill_gaps(doc: _Element, generic: list[str], bylines: list[str] | None = None) -> list[str]:
     """trafilatura's blocks, with the ones it skipped between its first and last block restored.
 
@@ -456,19 +474,10 @@ def _fill_gaps(doc: _Element, generic: list[str], bylines: list[str] | None = No
     too. Blocks outside that span (bylines, tags, related lists) stay out, and a span that would
     bring in much more text than trafilatura kept is not trusted.
     """
-    if len(generic) < 2:
+    span = text_span(doc, generic)
+    if span is None:
         return generic
-    first, last = _holders(doc, generic[0], generic[-1])
-    if first is None or last is None:
-        return generic
-    # The elements themselves, not their id()s: lxml frees an element's proxy when nothing
-    # holds it, and a later proxy can get the freed id (a false match, page by page).
-    chain = {first, *first.iterancestors()}
-    container: _Element | None = last
-    while container is not None and container not in chain:
-        container = container.getparent()
-    if container is None or container.tag in ("html", "body"):
-        return generic
+    container = span[0]
     typed, _ = typed_blocks(container)
     blocks = [b.text for b in typed]
     starts = [i for i, b in enumerate(blocks) if b == generic[0]]

@@ -25,9 +25,9 @@ def with_data_tables(blocks: list[str], container: _Element | None) -> list[str]
     Main-content extraction leaves tables out (a layout table would bring in the whole page).
     A data table here is a table of two columns or more and two rows or more, without tables
     inside it, whose cells are short and mostly not links, inside ``container`` (the element
-    that holds the text's first and last blocks: :func:`text_span`), after its first
-    block; a table whose cells are already blocks
-    (a layout that printed them) is left alone.
+    that holds the text's first and last blocks: ``crawler.fields.body.text_span``), after the
+    text's first block; a table whose cells are already blocks (a layout that printed them) is
+    left alone.
     """
     if container is None or next(container.iter("table"), None) is None:
         return blocks
@@ -64,26 +64,6 @@ def with_data_tables(blocks: list[str], container: _Element | None) -> list[str]
         if block is not None:
             out.append(block)
     return out
-
-
-def text_span(doc: _Element, blocks: list[str]) -> tuple[_Element, _Element] | None:
-    """The element that holds the text's first and last blocks, and the deepest one holding
-    its last block (where the text ends); None when the blocks are not found in the page, or
-    only ``<body>`` holds both (no container of the text's own)."""
-    if len(blocks) < 2:
-        return None
-    # The body code's search for the elements holding a block; it imports this module's
-    # neighbours, not this module.
-    from crawler.fields.body import _holders
-
-    first, last = _holders(doc, blocks[0], blocks[-1])
-    if first is None or last is None:
-        return None
-    around = {first, *first.iterancestors()}
-    container = next((el for el in (last, *last.iterancestors()) if el in around), None)
-    if container is None or container.tag in ("body", "html"):
-        return None
-    return container, last
 
 
 def _rows(table: _Element) -> list[list[str]] | None:
