@@ -30,6 +30,17 @@ SHARE_PHRASES = (
 BYLINE_LABELS = ("كتب", "كتبت", "بقلم", "إعداد", "اعداد")
 BYLINE_ROLE_LABELS = ("تحرير", "مراجعة", "ترجمة", "تقرير", "متابعة", "حوار")
 
+# Who a template credits where no writer is named: the newsroom, a desk, the CMS account
+# («admin», «مدير الموقع»). Not people: no author.
+NEWSROOM_CREDITS = (
+    "محرر الموقع", "مدير الموقع", "إدارة الموقع", "ادارة الموقع", "الإدارة", "الادارة", "الموقع",
+    "المحرر", "محرر", "فريق التحرير", "هيئة التحرير", "أسرة التحرير", "التحرير", "قسم الأخبار",
+    "المحرر الإخباري", "غرفة الأخبار", "أخبار", "الأخبار", "admin", "administrator", "editor",
+    "editors", "webmaster", "web desk", "web editor", "online desk", "news desk", "desk", "news",
+    "newsroom", "staff", "staff writer", "editorial team", "editorial staff", "author", "guest",
+    "user", "agencies", "wires", "وكالات", "الوكالات", "Redaktion", "Nachrichten",
+)  # fmt: skip
+
 # Labels printed before a publication or update time.
 DATE_LABELS = (
     "نشر في", "نشر", "تم النشر", "تاريخ النشر", "نشر بتاريخ", "بتاريخ", "آخر تحديث", "تحديث",

@@ -214,6 +214,15 @@ def test_a_labelled_byline_over_the_text_names_its_writers_and_leaves_the_text(
     assert record["body"].split("\n\n") == PARAS
 
 
+@pytest.mark.parametrize("credit", ["admin", "مدير الموقع", "محرر الموقع", "Editor", "أخبار"])
+def test_a_cms_account_or_newsroom_credited_as_author_is_nobody(credit: str) -> None:
+    # WordPress templates credit the account that posted («admin») or the desk.
+    head = ld({"headline": HEADLINE, "author": {"@type": "Person", "name": credit}})
+    assert extract_record(URL, page(head).encode())["authors"] == []
+    head = f'<meta name="author" content="{credit}، سارة علي">'
+    assert extract_record(URL, page(head).encode())["authors"] == ["سارة علي"]
+
+
 def test_a_sentence_or_a_newsroom_credit_is_no_byline() -> None:
     assert byline_names("كتب الرئيس رسالة إلى الشعب المصري اليوم") is None
     assert byline_names("By the time we arrived, it was over") is None

@@ -12,6 +12,7 @@ from lxml.etree import _Element
 
 from crawler.fields.jsonld import ld_types
 from crawler.page import PageElements, _css
+from crawler.phrases import NEWSROOM_CREDITS
 from crawler.text import normalize_for_matching, normalize_line
 
 AUTHOR_PREFIX = re.compile(
@@ -44,12 +45,25 @@ _META_AUTHORS = (
 ORGANIZATION_TYPES = {"organization", "newsmediaorganization", "corporation", "newsagency"}
 
 
+_NEWSROOM = {normalize_for_matching(c) for c in NEWSROOM_CREDITS}
+
+
+def newsroom_credit(value: str) -> bool:
+    """Whether a credit names the newsroom, a desk or the CMS account («محرر الموقع», admin),
+    not a writer."""
+    return normalize_for_matching(value) in _NEWSROOM
+
+
 def split_names(value: str) -> list[str]:
     value = AUTHOR_PREFIX.sub("", normalize_line(value))
     names = []
     for name in _NAME_SPLIT.split(value):
         name = _TRAILING_NOTE.sub("", AUTHOR_PREFIX.sub("", name))
+        if newsroom_credit(name):
+            continue
         name = _HONORIFIC.sub("", _ROLE.sub("", name).strip(" .:-–—/|"))
+        if newsroom_credit(name):
+            continue
         if not name or len(name) > 80 or len(name.split()) > MAX_NAME_WORDS:
             continue
         if not _NOT_A_NAME.search(name):

@@ -36,12 +36,18 @@ from trafilatura.settings import Extractor
 
 from crawler.blocks import html_blocks, is_page_furniture, typed_blocks
 from crawler.dates import parse_date
-from crawler.fields.authors import AUTHOR_PREFIX, byline_names, place_byline, split_names
+from crawler.fields.authors import (
+    AUTHOR_PREFIX,
+    byline_names,
+    newsroom_credit,
+    place_byline,
+    split_names,
+)
 from crawler.fields.dates import DATE_LIKE, DIGITS, PRINTED_DATE
 from crawler.fields.jsonld import unescape
 from crawler.page import PageElements
 from crawler.phrases import BIO_TRADES, BIO_VERBS, COMMENT_HEADINGS
-from crawler.text import normalize_for_matching, normalize_line
+from crawler.text import normalize_line
 
 # ------------------------------------------------------------------------------------------------
 # Choosing the body
@@ -595,17 +601,6 @@ def _holder(doc: _Element, probe: str, nodes: list[Any]) -> _Element | None:
     return matches[-1] if matches else None
 
 
-# A credit to the newsroom, not to a writer, printed where a byline goes.
-_STAFF_CREDITS = {
-    normalize_for_matching(c)
-    for c in (
-        "محرر الموقع", "المحرر", "فريق التحرير", "هيئة التحرير", "أسرة التحرير", "قسم الأخبار",
-        "المحرر الإخباري", "غرفة الأخبار", "Staff", "Staff writer", "Editorial team",
-        "Newsroom", "Redaktion",
-    )
-}  # fmt: skip
-
-
 def _take_bylines(blocks: list[str]) -> list[str]:
     """Remove byline blocks («كتب - …», «رامي حداد | 27-08-2024 | 18:40») from the start of the
     text (in place); return the names they give."""
@@ -616,7 +611,7 @@ def _take_bylines(blocks: list[str]) -> list[str]:
             names.extend(labelled)
             blocks.pop(0)
             continue
-        if normalize_for_matching(blocks[0]) in _STAFF_CREDITS:
+        if newsroom_credit(blocks[0]):
             blocks.pop(0)
             continue
         meta = _meta_line(blocks[0])
