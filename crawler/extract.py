@@ -108,7 +108,7 @@ def extract(
     names = site_names(meta, url, site.name if site else None)
     elements = page.elements
     title_sel = _select_text(doc, sel.title if sel else None, elements) or page_heading(
-        doc, url, names
+        elements.of("h1"), url, names
     )
     ld_title = ld_text(ld.get("headline")) or ld_text(ld.get("name"))
     og_title = _first(meta, "og:title", "twitter:title")

@@ -82,7 +82,6 @@ _WHEN_WORDS = {
     "الأربعاء", "الاربعاء", "الخميس", "الجمعة", "السبت", "on", "am", "um", "le", "el",
 }  # fmt: skip
 _PLACE_AFTER = re.compile(r"\s+[ـ\-–—]\s+[\u0621-\u064a]{2,}(?:\s+[\u0621-\u064a]{2,})?$")
-_LABEL_ONLY = re.compile(AUTHOR_PREFIX.pattern, re.I)
 
 
 def byline_names(text: str) -> list[str] | None:
@@ -90,7 +89,7 @@ def byline_names(text: str) -> list[str] | None:
     «متابعة: … | 23 نوفمبر 2026», «كتب – … في 23 نوفمبر 2026 الساعة 10:30 م»); None if the
     line is not one."""
     text = normalize_line(text)
-    match = _LABEL_ONLY.match(text)
+    match = AUTHOR_PREFIX.match(text)
     if not match or len(text) > 140 or text.endswith((".", "؟", "?", "!")):
         return None
     # «كتب الرئيس رسالة إلى الشعب» is a sentence: a label without a separator takes a short name.

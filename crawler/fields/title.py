@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
@@ -33,7 +33,7 @@ def title(
     and the heading when they agree, else the first given; on one line, without the site's
     name (``names``: og:site_name, the domain) before or after it."""
     ld, og, h1, html_title, hint = (_one_line(v) for v in (ld, og, h1, html_title, hint))
-    folded = {f for f in map(_fold, names) if len(f) >= 2}
+    folded = _folded(names)
     if ld:
         ld = strip_site_name(ld, folded, only_names=True)
         if _suffixed(ld, h1):
@@ -104,6 +104,11 @@ def _shared_headline(one: str, other: str) -> str | None:
 
 def _one_line(value: str | None) -> str | None:
     return " ".join(value.split()) or None if value else None
+
+
+def _folded(names: Iterable[str]) -> set[str]:
+    """The site's names in matching form, each at least two characters."""
+    return {f for f in map(_fold, names) if len(f) >= 2}
 
 
 def _fold(value: str) -> str:
@@ -234,11 +239,12 @@ def home_link_names(doc: _Element, url: str) -> list[str]:
     return [n for n in names if n.strip()]
 
 
-def page_heading(doc: _Element, url: str, names: Sequence[str] = ()) -> str | None:
-    """The text of the page's first ``<h1>`` that is not the site's logo (its name, or a link
-    to its home page: old templates set the masthead in an ``<h1>``)."""
-    folded = {f for f in map(_fold, names) if len(f) >= 2}
-    for el in doc.iter("h1"):
+def page_heading(headings: Iterable[_Element], url: str, names: Sequence[str] = ()) -> str | None:
+    """The text of the first of the page's ``<h1>`` elements (``headings``) that is not the
+    site's logo (its name, or a link to its home page: old templates set the masthead in an
+    ``<h1>``)."""
+    folded = _folded(names)
+    for el in headings:
         text = normalize_line(el.text_content())
         if not text:
             continue
@@ -248,7 +254,7 @@ def page_heading(doc: _Element, url: str, names: Sequence[str] = ()) -> str | No
         )
         if home or _is_site_name(text, folded):
             continue
-        return " ".join(text.split())
+        return _one_line(text)
     return None
 
 
@@ -311,7 +317,7 @@ def title_from_heading(
     if not html_title:
         return None
     home = home_link_names(doc, url)
-    folded = {f for f in map(_fold, names) if len(f) >= 2}
+    folded = _folded(names)
     if not _only_site_name(html_title, folded, home):
         return None
     heading = printed_heading(doc, [html_title, *home, *names])
